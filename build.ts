@@ -1,0 +1,155 @@
+/**
+ * Runbook Smith: turns a tree of Markdown runbooks into a static site.
+ *
+ *   npm run build [-- --source src --destination build]
+ *   npm run check [-- --strict]          validate everything, write nothing
+ *
+ * The pipeline, one line a stage, in the order of Segment's docs build (partials -> collections ->
+ * in-place -> markdown -> headings -> permalinks -> layout), with checks before and after.
+ */
+import Metalsmith from 'metalsmith';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createContext, type BuildContext, type BuildOptions } from './lib/context.ts';
+import { BuildFailed, formatReport, type Problem } from './lib/diagnostics.ts';
+import { scanSource } from './lib/source-scan.ts';
+import { stage, type Timings } from './lib/stage.ts';
+import { writeSite } from './lib/write.ts';
+import assets from './plugins/assets.ts';
+import frontmatter, { listLayouts } from './plugins/frontmatter.ts';
+import headings from './plugins/headings.ts';
+import callout from './plugins/helpers/callout.ts';
+import envCommand from './plugins/helpers/env-command.ts';
+import env from './plugins/helpers/env.ts';
+import layout from './plugins/layout.ts';
+import links from './plugins/links.ts';
+import markdown from './plugins/markdown.ts';
+import partials from './plugins/partials.ts';
+import permalinks from './plugins/permalinks.ts';
+import sections from './plugins/sections.ts';
+import templates from './plugins/templates.ts';
+
+export const helpers = [envCommand, callout, env];
+
+/** The pipeline for one build. Each `.use` is one stage; see README "The pipeline". */
+export function pipeline(ctx: BuildContext, timings: Timings): Metalsmith {
+  const t = (name: string, plugin: Metalsmith.Plugin) => stage(name, plugin, timings);
+  const refused = scanSource(ctx.source, ctx.root, ctx.diagnostics);
+  return Metalsmith(ctx.root)
+    .source(ctx.source)
+    .destination(ctx.destination)
+    .frontmatter(false) // parsed by our frontmatter stage, with line numbers
+    .ignore((file: string) => refused.has(file))
+    .metadata({ site: ctx.site })
+    .use(t('frontmatter', frontmatter(ctx, { layouts: listLayouts(ctx.layoutsDir) })))
+    .use(t('partials', partials(ctx)))
+    .use(t('sections', sections(ctx)))
+    .use(t('templates', templates(ctx, { helpers })))
+    .use(t('markdown', markdown(ctx)))
+    .use(t('headings', headings()))
+    .use(t('permalinks', permalinks(ctx)))
+    .use(t('links', links(ctx)))
+    .use(t('assets', assets(ctx)))
+    .use(t('layout', layout(ctx)));
+}
+
+export interface BuildResult {
+  ctx: BuildContext;
+  files: Metalsmith.Files;
+  problems: readonly Problem[];
+  timings: Timings;
+  pages: number;
+  releaseDir?: string;
+}
+
+/**
+ * Builds the site. Resolves with the result; rejects with BuildFailed (carrying every problem)
+ * when anything is wrong, in which case nothing was written.
+ */
+export async function build(options: BuildOptions & { write?: boolean }): Promise<BuildResult> {
+  const timings: Timings = new Map();
+  const ctx = createContext(options);
+  ctx.diagnostics.throwIfErrors(); // site.yml must be right before anything else runs
+  const ms = pipeline(ctx, timings);
+  const started = performance.now();
+  const files = await ms.process();
+  timings.set('read+plugins', performance.now() - started);
+  ctx.diagnostics.throwIfErrors();
+  const pages = Object.keys(files).filter((f) => f.endsWith('.html') && f !== '404.html').length;
+  const result: BuildResult = { ctx, files, problems: ctx.diagnostics.problems, timings, pages };
+  if (options.write !== false) {
+    const t0 = performance.now();
+    const manifest = { generator: 'runbook-smith', passed: true, pages, files: Object.keys(files).length, checks: ['frontmatter', 'templates', 'links', 'secrets'] };
+    result.releaseDir = (await writeSite(files, ctx.destination, manifest)).releaseDir;
+    timings.set('write', performance.now() - t0);
+  }
+  return result;
+}
+
+interface Cli {
+  source?: string;
+  destination?: string;
+  check: boolean;
+  strict: boolean;
+}
+
+function parseArgs(argv: string[]): Cli {
+  const cli: Cli = { check: false, strict: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (!v || v.startsWith('--')) throw new UsageError(`${a} needs a folder name after it`);
+      return v;
+    };
+    if (a === '--source') cli.source = value();
+    else if (a === '--destination') cli.destination = value();
+    else if (a === '--check') cli.check = true;
+    else if (a === '--strict') cli.strict = true;
+    else throw new UsageError(`unknown option ${a}`);
+  }
+  return cli;
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  let cli: Cli;
+  try {
+    cli = parseArgs(argv);
+  } catch (err) {
+    console.error(`runbook-smith: ${(err as Error).message}\nUsage: npm run build -- [--source src] [--destination build] [--check] [--strict]`);
+    return 2;
+  }
+  const started = performance.now();
+  const annotations = process.env.GITHUB_ACTIONS === 'true';
+  try {
+    const result = await build({ root: process.cwd(), source: cli.source, destination: cli.destination, write: !cli.check });
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    if (result.problems.length) console.error(formatReport(result.problems, { annotations }));
+    const verb = cli.check ? 'Checked' : 'Built';
+    const where = cli.check ? '' : ` -> ${path.relative(process.cwd(), result.ctx.destination) || '.'}`;
+    console.log(`${verb} ${result.pages} pages, ${result.problems.length} warnings, in ${seconds} s${where}`);
+    return 0;
+  } catch (err) {
+    if (err instanceof BuildFailed) {
+      console.error(formatReport(err.problems, { annotations }));
+      console.error(cli.check ? 'Check failed.' : 'Build failed: nothing was published; the previous site is unchanged.');
+      return 1;
+    }
+    console.error(`runbook-smith: the build stopped on an unexpected error. Nothing was published.`);
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    let cause = (err as { cause?: unknown }).cause;
+    while (cause) {
+      console.error(`caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
+      cause = (cause as { cause?: unknown }).cause;
+    }
+    return 2;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * Everything one build owns: its own Handlebars instance, its problem list, the code shield,
+ * the site configuration and the date it compares review dates against. Created once per build
+ * and handed to each plugin factory, so two builds in one process never share state.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import yaml from 'js-yaml';
+import type { YamlError } from './yaml-errors.ts';
+import { Diagnostics } from './diagnostics.ts';
+import { siteConfigSchema, type SiteConfig } from './schema.ts';
+import { CodeShield, HtmlStash } from './shield.ts';
+import { describeZodIssue, lineOfKey } from './yaml-errors.ts';
+
+export interface BuildOptions {
+  /** Project root: where site.yml, partials/, layouts/ and assets/ live. */
+  root: string;
+  /** Markdown tree, relative to root or absolute. */
+  source?: string;
+  /** Output directory, relative to root or absolute. */
+  destination?: string;
+  /** The date "now" for review checks; defaults to SOURCE_DATE_EPOCH, then the clock. */
+  now?: Date;
+  /** Dev server: skip work only the published site needs. */
+  dev?: boolean;
+}
+
+export interface BuildContext {
+  root: string;
+  source: string;
+  destination: string;
+  partialsDir: string;
+  layoutsDir: string;
+  assetsDir: string;
+  site: SiteConfig;
+  hbs: typeof Handlebars;
+  shield: CodeShield;
+  html: HtmlStash;
+  diagnostics: Diagnostics;
+  now: Date;
+  dev: boolean;
+}
+
+export function createContext(options: BuildOptions): BuildContext {
+  const root = path.resolve(options.root);
+  const source = path.resolve(root, options.source ?? 'src');
+  const destination = path.resolve(root, options.destination ?? 'build');
+  const diagnostics = new Diagnostics(process.cwd(), source);
+  return {
+    root,
+    source,
+    destination,
+    partialsDir: path.join(root, 'partials'),
+    layoutsDir: path.join(root, 'layouts'),
+    assetsDir: path.join(root, 'assets'),
+    site: loadSiteConfig(root, diagnostics),
+    hbs: Handlebars.create(),
+    shield: new CodeShield(),
+    html: new HtmlStash(),
+    diagnostics,
+    now: options.now ?? buildDate(),
+    dev: options.dev ?? false,
+  };
+}
+
+/** SOURCE_DATE_EPOCH (seconds) when set, so builds of the same input are reproducible. */
+export function buildDate(env: NodeJS.ProcessEnv = process.env): Date {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000);
+  return new Date();
+}
+
+/** Reads and validates site.yml. A missing file gives the defaults; a broken one is reported. */
+export function loadSiteConfig(root: string, diagnostics: Diagnostics): SiteConfig {
+  const file = path.join(root, 'site.yml');
+  const shown = path.relative(process.cwd(), file) || 'site.yml';
+  let text = '';
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return siteConfigSchema.parse({ title: 'Runbooks' });
+  }
+  let data: unknown;
+  try {
+    data = yaml.load(text) ?? {};
+  } catch (err) {
+    const e = err as YamlError;
+    diagnostics.reportFile(shown, {
+      code: 'site/yaml',
+      line: (e.mark?.line ?? 0) + 1,
+      column: (e.mark?.column ?? 0) + 1,
+      message: `site.yml is not valid YAML: ${e.reason ?? e.message}`,
+      hint: 'Check the indentation and that every "key: value" pair is on its own line.',
+      cause: err,
+    });
+    return siteConfigSchema.parse({ title: 'Runbooks' });
+  }
+  const parsed = siteConfigSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    const d = describeZodIssue(issue);
+    diagnostics.reportFile(shown, {
+      code: 'site/schema',
+      line: lineOfKey(text, issue.path, 1),
+      message: `site.yml: ${d.message}`,
+      hint: d.hint,
+    });
+  }
+  return siteConfigSchema.parse({ title: 'Runbooks' });
+}

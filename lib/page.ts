@@ -1,0 +1,57 @@
+/**
+ * The metadata each page carries through the pipeline, added stage by stage. Metalsmith files
+ * are plain objects; this is the shape our plugins agree on.
+ */
+import type { FrontMatter } from './schema.ts';
+
+export interface Heading {
+  /** Plain text of the heading, as shown in the sidebar. */
+  text: string;
+  /** Unique id on the page: the anchor. */
+  id: string;
+}
+
+export interface Page extends Omit<FrontMatter, 'title' | 'type'> {
+  contents: Buffer;
+  mode?: string;
+  stats?: unknown;
+  /** Always set by the frontmatter stage: from front matter, the first `# heading`, or the file name. */
+  title: string;
+  type: 'runbook' | 'page';
+  /** Source path relative to the source directory, with `/` (stays the same after permalinks). */
+  source: string;
+  /** Line of the file where the Markdown body starts (1 when there is no front matter). */
+  bodyLine: number;
+  /** The front-matter YAML as written (line 2 of the file is its first line), to locate problems. */
+  frontMatter?: string;
+  /** The Markdown body as written (after BOM/CRLF normalization), for locating problems. */
+  markdown: string;
+  /** Folder of the page relative to the source dir ('' for the root). */
+  dir: string;
+  /** True for a folder's index.md: the section page. */
+  isIndex: boolean;
+  /** The section (folder) whose navigation this page shows. */
+  section: string;
+  headings?: Heading[];
+  permalink?: string;
+  /** Root-relative URL with trailing slash, e.g. `/queues/backlog/`. */
+  url?: string;
+  /** Neighbours in the section's reading order (the section page, then its pages). */
+  prev?: Page;
+  next?: Page;
+  /** Names of the collections (folders) the page is in, set by @metalsmith/collections. */
+  collection?: string[];
+  /** Created by the build for a folder that has no index.md. */
+  generated?: boolean;
+  /** Git or file-system date of last change, YYYY-MM-DD. */
+  updated?: string;
+  /** Set on runbooks whose review is overdue: days overdue and since when. */
+  reviewOverdue?: { days: number; since: string };
+}
+
+export type Files = Record<string, Page>;
+
+/** Markdown pages (the files the page stages work on). */
+export function isMarkdown(name: string): boolean {
+  return /\.(md|markdown)$/i.test(name);
+}

@@ -1,0 +1,78 @@
+/**
+ * The front-matter schema and the site configuration schema. Schema first: the TypeScript types
+ * below are inferred from these, and the build's error messages come from the same definitions.
+ */
+import { z } from 'zod';
+
+const teamId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes');
+
+/** A YAML date (`2026-11-01`) arrives as a Date from js-yaml; a quoted one as a string. */
+const isoDate = z.union([z.date(), z.string()]).transform((value, ctx) => {
+  const text = value instanceof Date ? value.toISOString().slice(0, 10) : value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) {
+    ctx.addIssue({ code: 'custom', message: 'must be a date written as YYYY-MM-DD, like 2026-11-01' });
+    return z.NEVER;
+  }
+  return text;
+});
+
+const stringList = z.array(z.string().min(1, 'must not be empty'));
+
+/** Every field a page may set. Unknown fields are reported (with a suggestion) by the frontmatter stage. */
+export const frontMatterSchema = z.strictObject({
+  title: z.string().trim().min(1, 'must not be empty').optional(),
+  description: z.string().optional(),
+  layout: z.string().min(1).optional(),
+  /** On a section's index.md: the page names (file names without .md) in reading order.
+   *  On any other page: a number; numbered pages come before unnumbered ones. */
+  order: z.union([z.number(), z.array(z.string().min(1))]).optional(),
+  draft: z.boolean().optional(),
+  type: z.enum(['runbook', 'page']).optional(),
+  owner: teamId.optional(),
+  severity: z.enum(['warning', 'critical']).optional(),
+  services: stringList.optional(),
+  alerts: stringList.optional(),
+  last_reviewed: isoDate.optional(),
+  review_every: z.number().int().positive().optional(),
+});
+
+export type FrontMatter = z.infer<typeof frontMatterSchema>;
+export const frontMatterFields = Object.keys(frontMatterSchema.shape) as (keyof FrontMatter)[];
+
+/** Fields a runbook must have, checked in addition to the schema above. */
+export const runbookRequiredFields = ['owner', 'severity', 'services', 'alerts', 'last_reviewed'] as const;
+
+export const environmentSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: z.string(),
+  account: z.string(),
+  account_id: z.string(),
+  role: z.string(),
+  cluster: z.string(),
+  region: z.string(),
+  bastion: z.string(),
+  production: z.boolean().default(false),
+});
+export type Environment = z.infer<typeof environmentSchema>;
+
+export const teamSchema = z.strictObject({
+  id: teamId,
+  name: z.string(),
+  slack: z.string().optional(),
+  pager: z.string().optional(),
+});
+export type Team = z.infer<typeof teamSchema>;
+
+export const siteConfigSchema = z.strictObject({
+  title: z.string(),
+  description: z.string().default(''),
+  repository: z
+    .strictObject({ url: z.url(), branch: z.string().default('master') })
+    .optional(),
+  review_every_days: z.number().int().positive().default(90),
+  /** Top-level sections whose pages are runbooks unless they say `type: page`. */
+  runbook_sections: z.array(z.string()).default([]),
+  environments: z.array(environmentSchema).default([]),
+  teams: z.array(teamSchema).default([]),
+});
+export type SiteConfig = z.infer<typeof siteConfigSchema>;

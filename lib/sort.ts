@@ -1,0 +1,97 @@
+/**
+ * The "pseudo-alphabetical" order of pages, as Segment's docs sorter did it: first the pages a
+ * section lists explicitly, then every other page by title, case-insensitive, accents folded,
+ * numbers compared as numbers ("Step 2" before "Step 10"), ties broken by path.
+ *
+ * Deliberately not Intl.Collator: its order depends on the ICU data of the Node build, and the
+ * brief is "the same on every machine". This key depends only on Unicode normalization.
+ */
+
+export interface Sortable {
+  /** Source path, e.g. `queues/backlog.md`: the tie-breaker, and what explicit lists name. */
+  path: string;
+  title: string;
+  /** Position from a numeric `order:` in the page's own front matter, if any. */
+  order?: number;
+}
+
+type Chunk = string | bigint;
+
+/** Splits a title into text and number chunks after folding case and accents. */
+export function sortKey(title: string): Chunk[] {
+  const folded = title
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .trim();
+  const chunks: Chunk[] = [];
+  for (const m of folded.matchAll(/(\d+)|(\D+)/g)) {
+    chunks.push(m[1] !== undefined ? BigInt(m[1]) : m[2]!);
+  }
+  return chunks;
+}
+
+function compareChunks(a: Chunk[], b: Chunk[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (typeof x === typeof y) {
+      if (x < y) return -1;
+      if (x > y) return 1;
+    } else {
+      // A number sorts before text at the same position ("2 nodes" before "a node").
+      return typeof x === 'bigint' ? -1 : 1;
+    }
+  }
+  return a.length - b.length;
+}
+
+function compareCodePoints(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Builds the comparator for one section. `explicit` is the section's list of page names (file
+ * names without extension, or with), in the order they must come first.
+ */
+export function pseudoAlphabetical<T>(explicit: readonly string[] = [], view: (item: T) => Sortable = (x) => x as unknown as Sortable): (a: T, b: T) => number {
+  const rank = new Map<string, number>();
+  explicit.forEach((name, i) => {
+    const key = name.replace(/\.(md|markdown)$/i, '');
+    if (!rank.has(key)) rank.set(key, i);
+  });
+  const keys = new Map<string, Chunk[]>();
+  const keyOf = (item: Sortable) => {
+    let k = keys.get(item.path);
+    if (!k) keys.set(item.path, (k = sortKey(item.title)));
+    return k;
+  };
+  const rankOf = (item: Sortable) => rank.get(baseName(item.path));
+
+  return function compare(x: T, y: T): number {
+    const a = view(x);
+    const b = view(y);
+    const ra = rankOf(a);
+    const rb = rankOf(b);
+    if (ra !== undefined || rb !== undefined) {
+      if (ra === undefined) return 1;
+      if (rb === undefined) return -1;
+      if (ra !== rb) return ra - rb;
+    }
+    if (a.order !== undefined || b.order !== undefined) {
+      if (a.order === undefined) return 1;
+      if (b.order === undefined) return -1;
+      if (a.order !== b.order) return a.order - b.order;
+    }
+    return compareChunks(keyOf(a), keyOf(b)) || compareCodePoints(a.path, b.path);
+  };
+}
+
+/** `queues/backlog.md` -> `backlog`; `queues/nsqd/index.md` -> `nsqd` (a subsection by its folder). */
+export function baseName(sourcePath: string): string {
+  const parts = sourcePath.split('/');
+  const last = parts[parts.length - 1]!.replace(/\.(md|markdown|html)$/i, '');
+  if (last === 'index' && parts.length > 1) return parts[parts.length - 2]!;
+  return last;
+}

@@ -1,0 +1,265 @@
+/**
+ * Stage 0, frontmatter: reads each page's front matter with gray-matter and checks it against the
+ * one schema in lib/schema.ts, reporting every problem with the line an editor shows.
+ *
+ * Metalsmith's own front-matter parsing is switched off (`frontmatter(false)` in build.ts): it
+ * reports "Invalid frontmatter in the file at: <path>" with no line, and parses a `---` block
+ * that is never closed as if the whole page were YAML (FACTS.md).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import matter from 'gray-matter';
+import type Metalsmith from 'metalsmith';
+import type { BuildContext } from '../lib/context.ts';
+import { isMarkdown, type Files, type Page } from '../lib/page.ts';
+import { frontMatterFields, frontMatterSchema, runbookRequiredFields } from '../lib/schema.ts';
+import { normalizeNewlines } from '../lib/text.ts';
+import { closest, describeZodIssue, lineOfKey, type YamlError } from '../lib/yaml-errors.ts';
+
+export interface FrontmatterOptions {
+  /** Layout names (file names without extension) that exist in layouts/. */
+  layouts: readonly string[];
+}
+
+const DELIMITER = /^(---|\.\.\.)[ \t]*$/;
+
+export default function frontmatter(ctx: BuildContext, options: FrontmatterOptions): Metalsmith.Plugin {
+  const { diagnostics, site } = ctx;
+  const teams = site.teams.map((t) => t.id);
+  const runbookSections = new Set(site.runbook_sections);
+
+  return function frontmatter(files, metalsmith) {
+    const debug = metalsmith.debug('runbook-smith:frontmatter');
+    const pages = files as unknown as Files;
+    for (const name of Object.keys(pages)) {
+      const source = name.split(path.sep).join('/');
+      if (!isMarkdown(source)) continue;
+      const file = pages[name]!;
+      const report = (init: Parameters<typeof diagnostics.report>[1]) => diagnostics.report(source, init);
+
+      if (!isText(file.contents)) {
+        report({
+          code: 'file/binary',
+          message: 'this file is not text (it contains binary data), so it cannot be a Markdown page',
+          hint: 'Rename it without the .md extension if it is an attachment, or save it as plain UTF-8 text.',
+        });
+        delete pages[name];
+        continue;
+      }
+
+      const text = normalizeNewlines(file.contents.toString('utf8'));
+      const parsed = parse(text, source, report);
+      if (!parsed) {
+        // Keep the page (without templating) so links to it still resolve; the build fails anyway.
+        Object.assign(file, pageBasics(source, text, 1, {}), { title: fallbackTitle(source) });
+        file.contents = Buffer.from(text);
+        continue;
+      }
+      const { data, body, bodyLine, yamlText } = parsed;
+
+      // Unknown fields: likely typos of known ones are errors; anything else is ignored with a warning.
+      for (const key of Object.keys(data)) {
+        if ((frontMatterFields as string[]).includes(key)) continue;
+        const suggestion = closest(key, frontMatterFields);
+        report({
+          code: 'frontmatter/unknown-field',
+          severity: suggestion ? 'error' : 'warning',
+          line: lineOfKey(yamlText ?? '', [key], 2),
+          message: suggestion ? `unknown field \`${key}\` — did you mean \`${suggestion}\`?` : `unknown field \`${key}\` is ignored`,
+          hint: suggestion ? `Rename it to \`${suggestion}\`.` : `Known fields: ${frontMatterFields.join(', ')}.`,
+        });
+        delete data[key];
+      }
+
+      const result = frontMatterSchema.safeParse(data);
+      if (!result.success) {
+        for (const issue of result.error.issues) {
+          const value = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k as string], data);
+          const d = describeZodIssue(issue, value);
+          report({ code: 'frontmatter/schema', line: lineOfKey(yamlText ?? '', issue.path, 2), message: d.message, hint: d.hint });
+        }
+      }
+      const fm = result.success ? result.data : {};
+
+      const page = pageBasics(source, body, bodyLine, fm);
+      const isIndex = page.isIndex!;
+      const topSection = source.includes('/') ? source.split('/')[0]! : '';
+      const type = fm.type ?? (runbookSections.has(topSection) && !isIndex ? 'runbook' : 'page');
+
+      // Title: front matter, else the first "# heading" (removed from the body: the layout shows it), else the file name.
+      let title = fm.title;
+      let content = body;
+      const h1 = /^[ \t]{0,3}#[ \t]+(.+?)[ \t#]*$/m.exec(body);
+      const firstLine = body.split('\n').find((l) => l.trim() !== '');
+      if (h1 && firstLine === h1[0]) {
+        if (!title) title = h1[1]!.trim();
+        if (title === h1[1]!.trim()) content = body.replace(h1[0], ''); // keeps the line count
+      }
+      if (!title) {
+        if (yamlText !== undefined) {
+          report({
+            code: 'frontmatter/title',
+            line: 1,
+            message: 'this page has no title',
+            hint: 'Add a line "title: Your page title" to the front matter (between the --- lines).',
+          });
+        }
+        title = fallbackTitle(source);
+      }
+
+      if (typeof fm.order === 'object' && !isIndex) {
+        report({
+          code: 'frontmatter/order',
+          line: lineOfKey(yamlText ?? '', ['order'], 2),
+          message: '`order` is a list only on a section page (index.md); on a page it is a number',
+          hint: 'Write a number (order: 2), or move the list to this folder\'s index.md.',
+        });
+      }
+
+      if (fm.layout !== undefined && !options.layouts.includes(fm.layout.replace(/\.(hbs|html)$/, ''))) {
+        report({
+          code: 'frontmatter/layout',
+          line: lineOfKey(yamlText ?? '', ['layout'], 2),
+          message: `there is no layout named "${fm.layout}"`,
+          hint: `Use one of: ${options.layouts.join(', ')} (files in layouts/), or remove the line to use the default.`,
+        });
+      }
+
+      if (type === 'runbook') {
+        for (const field of runbookRequiredFields) {
+          if (fm[field] !== undefined || !result.success) continue;
+          report({
+            code: 'runbook/missing-field',
+            line: 1,
+            message: `this runbook has no \`${field}\``,
+            hint: runbookHint(field, teams),
+          });
+        }
+        if (fm.owner !== undefined && teams.length && !teams.includes(fm.owner)) {
+          const suggestion = closest(fm.owner, teams);
+          report({
+            code: 'runbook/owner',
+            line: lineOfKey(yamlText ?? '', ['owner'], 2),
+            message: `\`owner\` "${fm.owner}" is not a team in site.yml${suggestion ? ` — did you mean "${suggestion}"?` : ''}`,
+            hint: `Use one of: ${teams.join(', ')}; new teams are added under "teams:" in site.yml.`,
+          });
+        }
+      }
+
+      if (fm.draft) {
+        debug('skipping draft %s', source);
+        delete pages[name];
+        continue;
+      }
+      Object.assign(file, fm, page, { title, type, markdown: body, frontMatter: yamlText });
+      file.contents = Buffer.from(content);
+    }
+  };
+}
+
+function pageBasics(source: string, body: string, bodyLine: number, _fm: object): Partial<Page> {
+  const dir = source.includes('/') ? source.slice(0, source.lastIndexOf('/')) : '';
+  const isIndex = /(^|\/)index\.(md|markdown)$/i.test(source);
+  return { source, bodyLine, markdown: body, dir, isIndex, section: dir, type: 'page' };
+}
+
+function fallbackTitle(source: string): string {
+  const base = path.posix.basename(source).replace(/\.(md|markdown)$/i, '');
+  const name = base === 'index' && source.includes('/') ? path.posix.basename(path.posix.dirname(source)) : base;
+  const words = name.replace(/[-_]+/g, ' ').trim();
+  return words ? words[0]!.toUpperCase() + words.slice(1) : 'Untitled';
+}
+
+function runbookHint(field: string, teams: readonly string[]): string {
+  switch (field) {
+    case 'owner':
+      return `Add "owner: <team>" with one of: ${teams.join(', ') || '(teams in site.yml)'}.`;
+    case 'severity':
+      return 'Add "severity: warning" or "severity: critical" (critical wakes someone up).';
+    case 'services':
+      return 'Add "services: [service-name]" listing the services this runbook is about.';
+    case 'alerts':
+      return 'Add "alerts: [alert.name]" with the monitor names that link to this runbook.';
+    case 'last_reviewed':
+      return 'Add "last_reviewed: YYYY-MM-DD" with the date someone last checked this runbook.';
+    default:
+      return `Add "${field}:" to the front matter.`;
+  }
+}
+
+/** UTF-8 text without NUL bytes. */
+function isText(buf: Buffer): boolean {
+  if (buf.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Parsed {
+  data: Record<string, unknown>;
+  body: string;
+  bodyLine: number;
+  /** The YAML between the delimiters (its first line is line 2 of the file); undefined without front matter. */
+  yamlText: string | undefined;
+}
+
+function parse(text: string, source: string, report: (i: Parameters<BuildContext['diagnostics']['report']>[1]) => void): Parsed | undefined {
+  const lines = text.split('\n');
+  if (!/^---[ \t]*$/.test(lines[0] ?? '')) return { data: {}, body: text, bodyLine: 1, yamlText: undefined };
+
+  const close = lines.findIndex((l, i) => i > 0 && DELIMITER.test(l));
+  if (close === -1) {
+    report({
+      code: 'frontmatter/unclosed',
+      line: 1,
+      message: 'the front matter that starts on line 1 with "---" is never closed',
+      hint: 'Add a line with just "---" after the last front-matter field (before the page text).',
+    });
+    return undefined;
+  }
+  const yamlText = lines.slice(1, close).join('\n');
+  let data: unknown;
+  try {
+    // gray-matter does the YAML; called with options so it does not keep a global cache of every page.
+    data = matter(text, { language: 'yaml' }).data;
+  } catch (err) {
+    const e = err as YamlError;
+    report({
+      code: 'frontmatter/yaml',
+      line: (e.mark?.line ?? 0) + 2,
+      column: (e.mark?.column ?? 0) + 1,
+      message: `the front matter is not valid YAML: ${e.reason ?? e.message}`,
+      hint: 'Each line is "field: value"; put values containing ":" or starting with "{", "[", "*" or "@" in quotes.',
+      cause: err,
+    });
+    return undefined;
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    report({
+      code: 'frontmatter/shape',
+      line: 2,
+      message: 'the front matter must be a list of "field: value" lines',
+      hint: 'Write one "field: value" per line between the --- lines.',
+    });
+    return undefined;
+  }
+  const body = lines.slice(close + 1).join('\n');
+  void source;
+  return { data: { ...(data as Record<string, unknown>) }, body, bodyLine: close + 2, yamlText };
+}
+
+/** Names of the layouts in a folder (file names without extension). */
+export function listLayouts(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir)
+      .filter((f) => /\.(hbs|html)$/.test(f))
+      .map((f) => f.replace(/\.(hbs|html)$/, ''))
+      .sort();
+  } catch {
+    return [];
+  }
+}

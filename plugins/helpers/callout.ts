@@ -1,0 +1,29 @@
+/**
+ * `{{#callout "warning"}}Markdown{{/callout}}`: a note / warning / danger box around Markdown.
+ * The box is an HTML block with blank lines inside, so Markdown still renders its content.
+ */
+import { escapeHtml } from '../../lib/text.ts';
+import { HelperUsageError, type ContentHelper, type HelperOptions } from './types.ts';
+
+export const KINDS = { note: 'Note', warning: 'Warning', danger: 'Danger' } as const;
+
+const callout: ContentHelper = {
+  name: 'callout',
+  usage: '{{#callout "warning"}}Text in **Markdown**{{/callout}} (kinds: note, warning, danger; optional title="...")',
+  create() {
+    return function calloutHelper(this: unknown, ...args: unknown[]) {
+      const options = args.pop() as HelperOptions;
+      const kind = args[0] ?? 'note';
+      if (typeof options.fn !== 'function') {
+        throw new HelperUsageError('`callout` is a block: it needs an opening {{#callout}} and a closing {{/callout}}', `Write: ${callout.usage}`, options.loc);
+      }
+      if (typeof kind !== 'string' || !(kind in KINDS)) {
+        throw new HelperUsageError(`callout kind "${String(kind)}" is not one of: ${Object.keys(KINDS).join(', ')}`, `Write {{#callout "note"}}, {{#callout "warning"}} or {{#callout "danger"}}.`, options.loc);
+      }
+      const title = options.hash?.title ?? KINDS[kind as keyof typeof KINDS];
+      const body = options.fn(this);
+      return `\n<aside class="callout callout--${kind}" role="note" aria-label="${escapeHtml(title)}">\n<p class="callout__title">${escapeHtml(title)}</p>\n\n${body.trim()}\n\n</aside>\n`;
+    };
+  },
+};
+export default callout;

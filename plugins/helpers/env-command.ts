@@ -1,0 +1,63 @@
+/**
+ * `{{env-command "aws ecs list-tasks --cluster {cluster}"}}` (or the block form): the same command
+ * for every environment, as tabs. `{id}`, `{account}`, `{account_id}`, `{role}`, `{cluster}`,
+ * `{region}`, `{bastion}` and `{name}` are filled in from site.yml, so account and cluster names
+ * are written once. The reader's choice is applied by assets/js (remembered across pages);
+ * production tabs are marked as production.
+ *
+ * This is Segment's language-picker idea (their `api-example` helper) applied to environments.
+ */
+import { codeBlock } from '../../lib/highlight.ts';
+import type { Environment } from '../../lib/schema.ts';
+import { escapeHtml } from '../../lib/text.ts';
+import { HelperUsageError, type ContentHelper, type HelperOptions } from './types.ts';
+
+const FIELD = /\{(id|name|account|account_id|role|cluster|region|bastion)\}/g;
+
+export function fillCommand(command: string, e: Environment): string {
+  return command.replace(FIELD, (_, key: keyof Environment) => String(e[key]));
+}
+
+const envCommand: ContentHelper = {
+  name: 'env-command',
+  usage: '{{env-command "aws ecs list-services --cluster {cluster}"}}',
+  create(ctx) {
+    const envs = ctx.site.environments;
+    return function envCommandHelper(this: unknown, ...args: unknown[]) {
+      const options = args.pop() as HelperOptions;
+      const raw = typeof options.fn === 'function' ? options.fn(this) : args[0];
+      if (typeof raw !== 'string' || !raw.trim()) {
+        throw new HelperUsageError('`env-command` needs the command to show, in quotes', `Write ${envCommand.usage}, or put a multi-line command between {{#env-command}} and {{/env-command}}.`, options.loc);
+      }
+      if (!envs.length) {
+        throw new HelperUsageError('`env-command` needs environments, and site.yml defines none', 'Add an "environments:" list to site.yml.', options.loc);
+      }
+      const unknown = /\{([a-z_]+)\}/.exec(raw.replace(FIELD, ''));
+      if (unknown) {
+        throw new HelperUsageError(`\`{${unknown[1]}}\` is not an environment field`, 'Fields: {id} {name} {account} {account_id} {role} {cluster} {region} {bastion}.', options.loc);
+      }
+      const lang = typeof options.hash?.lang === 'string' ? options.hash.lang : 'shell';
+      const command = ctx.shield.restore(raw).replace(/^\n+|\s+$/g, '');
+      // Ids must be unique on the page and identical between builds: count per rendered page.
+      const root = (options.data?.root ?? {}) as { __envTabs?: number };
+      const n = (root.__envTabs = (root.__envTabs ?? 0) + 1);
+      const tabs = envs
+        .map((e, i) => {
+          const prod = e.production ? ' <span class="env-tabs__prod">production</span>' : '';
+          return `<button type="button" role="tab" class="env-tabs__tab${e.production ? ' is-production' : ''}" id="env-${n}-${e.id}" data-env="${escapeHtml(e.id)}" aria-controls="env-${n}-${e.id}-panel" aria-selected="${i === 0}" tabindex="${i === 0 ? 0 : -1}">${escapeHtml(e.name)}${prod}</button>`;
+        })
+        .join('');
+      const panels = envs
+        .map((e, i) => {
+          const warn = e.production ? `<p class="env-tabs__warning" role="note">Production: account ${escapeHtml(e.account)} (${escapeHtml(e.account_id)}). Double-check before you run this.</p>` : '';
+          return `<div class="env-tabs__panel${e.production ? ' is-production' : ''}" role="tabpanel" id="env-${n}-${e.id}-panel" aria-labelledby="env-${n}-${e.id}" data-env="${escapeHtml(e.id)}"${i === 0 ? ' data-default' : ''} tabindex="0">${warn}${codeBlock(fillCommand(command, e), lang)}</div>`;
+        })
+        .join('');
+      const html = `<div class="env-tabs" data-env-tabs><div class="env-tabs__list" role="tablist" aria-label="Environment">${tabs}</div>${panels}</div>`;
+      // Only the placeholder: written on its own line it becomes a paragraph Markdown keeps in place
+      // (inside a list item too, when indented), and the markdown stage swaps it for the tabs.
+      return new ctx.hbs.SafeString(ctx.html.put(html));
+    };
+  },
+};
+export default envCommand;

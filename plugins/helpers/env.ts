@@ -1,0 +1,24 @@
+/** `{{env "prod" "cluster"}}`: one value of one environment from site.yml, inline. */
+import { escapeHtml } from '../../lib/text.ts';
+import { HelperUsageError, type ContentHelper, type HelperOptions } from './types.ts';
+
+const env: ContentHelper = {
+  name: 'env',
+  usage: '{{env "prod" "cluster"}}',
+  create(ctx) {
+    const envs = ctx.site.environments;
+    return function envHelper(...args: unknown[]) {
+      const options = args.pop() as HelperOptions;
+      const [id, field] = args;
+      const e = envs.find((x) => x.id === id);
+      if (!e) {
+        throw new HelperUsageError(`environment "${String(id)}" is not defined in site.yml`, `Use one of: ${envs.map((x) => x.id).join(', ')}, as in ${env.usage}.`, options.loc);
+      }
+      if (typeof field !== 'string' || !(field in e)) {
+        throw new HelperUsageError(`environment "${e.id}" has no field "${String(field)}"`, `Use one of: ${Object.keys(e).join(', ')}, as in ${env.usage}.`, options.loc);
+      }
+      return escapeHtml(String(e[field as keyof typeof e]));
+    };
+  },
+};
+export default env;

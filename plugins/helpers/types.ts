@@ -1,0 +1,25 @@
+/** The shape of a content helper: one file per helper in this folder, registered by templates. */
+import type { HelperDelegate } from 'handlebars';
+import type { BuildContext } from '../../lib/context.ts';
+
+export interface ContentHelper {
+  name: string;
+  /** One line for error hints and the README: how to call it. */
+  usage: string;
+  create(ctx: BuildContext): HelperDelegate;
+}
+
+/** An error a helper raises about how it was called; the templates stage adds file and line. */
+export class HelperUsageError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+    readonly loc?: hbs.AST.SourceLocation,
+  ) {
+    super(message);
+    this.name = 'HelperUsageError';
+  }
+}
+
+/** The `options` object Handlebars passes as a helper's last argument. */
+export type HelperOptions = Handlebars.HelperOptions & { loc?: hbs.AST.SourceLocation; name?: string };

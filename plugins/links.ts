@@ -1,0 +1,177 @@
+/**
+ * Links stage (after permalinks, when every page's URL and every heading id is known):
+ * - a link or image written as a source path (`../deploys/rollback.md#mitigation`, `diagram.png`)
+ *   is rewritten to the root-relative URL it is published at (`/deploys/rollback/#mitigation`);
+ * - a link or image inside the site whose page, file or #anchor does not exist is reported at the
+ *   line of the Markdown source that wrote it, naming the missing target.
+ * External links (any `scheme:` URL) are left alone and not fetched.
+ *
+ * Each page's HTML is read once with htmlparser2 (ids and link tags together); tags are edited at
+ * the offsets the parser reports.
+ */
+import { decodeHTML } from 'entities';
+import { Parser } from 'htmlparser2';
+import type Metalsmith from 'metalsmith';
+import path from 'node:path';
+import type { BuildContext } from '../lib/context.ts';
+import { lineColumnAt } from '../lib/diagnostics.ts';
+import type { Files, Page } from '../lib/page.ts';
+import { escapeHtml } from '../lib/text.ts';
+
+interface LinkTag {
+  start: number;
+  end: number;
+  attr: 'href' | 'src';
+  value: string;
+}
+
+interface Scan {
+  ids: Set<string>;
+  links: LinkTag[];
+}
+
+export function scanPage(html: string): Scan {
+  const ids = new Set<string>();
+  const links: LinkTag[] = [];
+  const parser = new Parser(
+    {
+      onopentag(name, attrs) {
+        if (attrs.id) ids.add(attrs.id);
+        if (name === 'a' && attrs.name) ids.add(attrs.name);
+        const attr = name === 'a' ? 'href' : name === 'img' ? 'src' : undefined;
+        if (attr && attrs[attr] !== undefined) links.push({ start: parser.startIndex, end: parser.endIndex, attr, value: attrs[attr]! });
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.end(html);
+  return { ids, links };
+}
+
+const EXTERNAL = /^([a-z][a-z0-9+.-]*:|\/\/)/i;
+
+export default function links(ctx: BuildContext): Metalsmith.Plugin {
+  return function links(files, metalsmith) {
+    const debug = metalsmith.debug('runbook-smith:links');
+    const pages = files as unknown as Files;
+    const bySource = new Map<string, Page>();
+    const byUrl = new Map<string, Page>();
+    const statics = new Set<string>();
+    const scans = new Map<string, Scan>();
+    for (const key of Object.keys(pages)) {
+      const file = pages[key]!;
+      if (key.endsWith('.html') && file.url) {
+        bySource.set(file.source, file);
+        byUrl.set(file.url, file);
+        scans.set(key, scanPage(file.contents.toString('utf8')));
+      } else {
+        statics.add(key.split(path.sep).join('/'));
+      }
+    }
+    const idsBySource = new Map<string, Set<string>>();
+    for (const [key, scan] of scans) idsBySource.set(pages[key]!.source, scan.ids);
+    const findSource = (p: string): Page | undefined =>
+      bySource.get(p) ?? bySource.get(`${p}.md`) ?? bySource.get(`${p}/index.md`.replace(/^\//, '')) ?? bySource.get(p.replace(/\/$/, '') + '/index.md');
+
+    for (const [key, scan] of scans) {
+      const page = pages[key]!;
+      if (ctx.diagnostics.broken.has(page.source)) continue;
+      const html = page.contents.toString('utf8');
+      let out = '';
+      let at = 0;
+      for (const link of scan.links) {
+        const resolved = resolve(link.value, page);
+        if (resolved.problem) {
+          const where = locate(page, link.value);
+          ctx.diagnostics.report(page.source, {
+            code: 'link/broken',
+            line: where.line,
+            column: where.column,
+            message: resolved.problem,
+            hint: resolved.hint ?? 'Link to a page by its file, relative to this one, e.g. [Rollback](../deploys/rollback.md).',
+          });
+          continue;
+        }
+        if (resolved.url === undefined || resolved.url === link.value) continue;
+        const tag = html.slice(link.start, link.end + 1);
+        const rewritten = tag.replace(new RegExp(`(\\s${link.attr}\\s*=\\s*)("[^"]*"|'[^']*'|[^\\s>]+)`, 'i'), `$1"${escapeHtml(resolved.url)}"`);
+        out += html.slice(at, link.start) + rewritten;
+        at = link.end + 1;
+      }
+      if (at) page.contents = Buffer.from(out + html.slice(at));
+    }
+
+    function resolve(value: string, page: Page): { url?: string; problem?: string; hint?: string } {
+      const href = value.trim();
+      if (!href || EXTERNAL.test(href)) return {};
+      const hashAt = href.indexOf('#');
+      const pathPart = safeDecode(hashAt === -1 ? href : href.slice(0, hashAt)).replace(/\?.*$/, '');
+      const anchor = hashAt === -1 ? undefined : safeDecode(href.slice(hashAt + 1));
+      let target: Page | undefined;
+      let url: string;
+      if (!pathPart) {
+        target = page;
+        url = '';
+      } else if (pathPart.startsWith('/')) {
+        const clean = pathPart.replace(/index\.html$/, '');
+        target = byUrl.get(clean) ?? byUrl.get(`${clean}/`);
+        if (!target) {
+          const asFile = clean.slice(1);
+          if (statics.has(asFile)) return {};
+          const asSource = findSource(asFile.replace(/\/$/, ''));
+          if (!asSource) return { problem: `the link to ${pathPart} goes to no page or file of this site` };
+          target = asSource;
+        }
+        url = target.url!;
+      } else {
+        const joined = path.posix.normalize(path.posix.join(page.dir, pathPart));
+        if (joined.startsWith('..')) return { problem: `the link to ${pathPart} points outside the site's source folder` };
+        target = findSource(joined.replace(/\/$/, ''));
+        if (!target) {
+          if (statics.has(joined)) return { url: `/${encodeURI(joined)}${anchor !== undefined ? `#${anchor}` : ''}` };
+          return {
+            problem: `the link to ${pathPart} goes to no page or file (looked for ${joined} in the source folder)`,
+            hint: 'Check the file name and folder; links are relative to this file, e.g. ../deploys/rollback.md.',
+          };
+        }
+        url = target.url!;
+      }
+      if (anchor !== undefined && anchor !== '') {
+        const ids = idsBySource.get(target.source);
+        if (ids && !ids.has(anchor)) {
+          const near = [...ids].filter((i) => !i.startsWith('env-')).slice(0, 8);
+          return {
+            problem: `the link to ${value} names the anchor #${anchor}, but ${ctx.diagnostics.displayPath(target.source)} has no heading with that id`,
+            hint: `Anchors are heading texts in lowercase with dashes${near.length ? `; that page has: ${near.map((i) => `#${i}`).join(', ')}` : ''}.`,
+          };
+        }
+        return { url: `${url}#${encodeURIComponent(anchor)}`.replace(/^#/, '#') };
+      }
+      return { url: url || href };
+    }
+
+    debug('checked %d pages', scans.size);
+  };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** The line of the page's source that wrote a link: search the Markdown for the target text. */
+function locate(page: Page, value: string): { line: number; column: number } {
+  const text = page.markdown ?? '';
+  const candidates = [value, decodeHTML(value), safeDecode(value), value.replace(/%20/g, ' ')];
+  for (const c of candidates) {
+    const i = text.indexOf(c);
+    if (c && i !== -1) {
+      const lc = lineColumnAt(text, i);
+      return { line: lc.line + page.bodyLine - 1, column: lc.column };
+    }
+  }
+  return { line: page.bodyLine, column: 1 };
+}

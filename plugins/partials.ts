@@ -1,0 +1,152 @@
+/**
+ * Stage 1, partials: registers every file under partials/ as a Handlebars partial named by its
+ * path without extension (`partials/alerts/levels.md` is `{{> alerts/levels}}`), on the build's
+ * own Handlebars instance, for content and layouts alike.
+ *
+ * Partials are checked before any page uses them: a syntax error, a missing partial or a partial
+ * that includes itself (directly or through others) is reported against the partial's own file
+ * and line, instead of surfacing as "Maximum call stack size exceeded" in some page.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type Metalsmith from 'metalsmith';
+import type { BuildContext } from '../lib/context.ts';
+import { normalizeNewlines } from '../lib/text.ts';
+import { handlebarsErrorPosition } from './templates.ts';
+
+export interface PartialsOptions {
+  /** Folder of partials; default: the context's partials/ folder. */
+  directory?: string;
+}
+
+export interface PartialSource {
+  name: string;
+  /** Path shown in messages, relative to the working directory. */
+  file: string;
+  text: string;
+}
+
+export const defaults = { extensions: ['.md', '.hbs', '.html'] };
+
+export default function partials(ctx: BuildContext, options: PartialsOptions = {}): Metalsmith.Plugin {
+  const directory = options.directory ?? ctx.partialsDir;
+  return function partials(_files, metalsmith) {
+    const debug = metalsmith.debug('runbook-smith:partials');
+    const found = readPartials(directory);
+    for (const p of found) ctx.hbs.registerPartial(p.name, ctx.shield.shield(p.text));
+    checkPartials(ctx, found);
+    debug('registered %d partials', found.length);
+  };
+}
+
+export function readPartials(directory: string): PartialSource[] {
+  const out: PartialSource[] = [];
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.isFile() && defaults.extensions.includes(path.extname(e.name))) {
+        const rel = path.relative(directory, full).split(path.sep).join('/');
+        out.push({
+          name: rel.slice(0, -path.extname(rel).length),
+          file: path.relative(process.cwd(), full).split(path.sep).join('/'),
+          text: normalizeNewlines(fs.readFileSync(full, 'utf8')),
+        });
+      }
+    }
+  };
+  walk(directory);
+  return out;
+}
+
+interface Include {
+  name: string;
+  line: number;
+  column: number;
+}
+
+/** Syntax errors, includes of missing partials and include cycles, each reported once. */
+function checkPartials(ctx: BuildContext, found: readonly PartialSource[]): void {
+  const graph = new Map<string, Include[]>();
+  const byName = new Map(found.map((p) => [p.name, p]));
+  for (const p of found) {
+    try {
+      graph.set(p.name, staticIncludes(ctx.hbs.parse(ctx.shield.shield(p.text))));
+    } catch (err) {
+      const pos = handlebarsErrorPosition(err);
+      ctx.diagnostics.reportFile(p.file, {
+        code: 'partial/syntax',
+        line: pos.line,
+        column: pos.column,
+        message: `this partial has a template error: ${pos.summary}`,
+        hint: 'Close every {{#block}} with {{/block}}; to show literal braces write \\{{.',
+        cause: err,
+      });
+      graph.set(p.name, []);
+    }
+  }
+  for (const p of found) {
+    for (const inc of graph.get(p.name) ?? []) {
+      if (!byName.has(inc.name)) {
+        ctx.diagnostics.reportFile(p.file, {
+          code: 'partial/missing',
+          line: inc.line,
+          column: inc.column,
+          message: `this partial includes "${inc.name}", which does not exist`,
+          hint: `Create partials/${inc.name}.md, or fix the name (partials are named by their path under partials/).`,
+        });
+      }
+    }
+  }
+  // Depth-first search for cycles; each cycle is reported once, at the include that closes it.
+  const state = new Map<string, 'open' | 'done'>();
+  const reported = new Set<string>();
+  const visit = (name: string, trail: string[]) => {
+    state.set(name, 'open');
+    for (const inc of graph.get(name) ?? []) {
+      if (!graph.has(inc.name)) continue;
+      if (state.get(inc.name) === 'open') {
+        const cycle = [...trail.slice(trail.indexOf(inc.name)), name, inc.name];
+        const key = [...new Set(cycle)].sort().join('>');
+        if (reported.has(key)) continue;
+        reported.add(key);
+        ctx.diagnostics.reportFile(byName.get(name)!.file, {
+          code: 'partial/cycle',
+          line: inc.line,
+          column: inc.column,
+          message: `partial "${name}" includes itself: ${cycle.filter((n, i) => i === 0 || n !== cycle[i - 1]).join(' → ')}`,
+          hint: 'Remove one of these {{> ...}} includes so the partials no longer include each other in a loop.',
+        });
+      } else if (!state.has(inc.name)) {
+        visit(inc.name, [...trail, name]);
+      }
+    }
+    state.set(name, 'done');
+  };
+  for (const p of found) if (!state.has(p.name)) visit(p.name, []);
+}
+
+/** The partial names a template includes by a fixed name, with their positions. */
+export function staticIncludes(program: hbs.AST.Program): Include[] {
+  const out: Include[] = [];
+  const walk = (node: unknown) => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as { type?: string; name?: { type?: string; original?: string }; loc?: hbs.AST.SourceLocation };
+    if ((n.type === 'PartialStatement' || n.type === 'PartialBlockStatement') && n.name?.type === 'PathExpression' && n.name.original) {
+      out.push({ name: n.name.original, line: n.loc?.start.line ?? 1, column: (n.loc?.start.column ?? 0) + 1 });
+    }
+    for (const value of Object.values(node)) {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (value && typeof value === 'object' && (value as { type?: string }).type) walk(value);
+    }
+  };
+  walk(program);
+  return out;
+}

@@ -1,0 +1,151 @@
+/**
+ * Stage 2, sections: one collection per folder of the source tree that holds pages, through
+ * @metalsmith/collections, ordered by the custom sorter (lib/sort.ts): first the names the
+ * folder's index.md lists in `order:`, then every other page pseudo-alphabetized. Each page gets
+ * its previous and next page in that order, and the build gets the navigation tree the layout
+ * renders (top-level sections, each folder's pages and subfolders).
+ *
+ * @metalsmith/collections is run once per folder, on that folder's files only: given the whole
+ * site it looks up every collected file with `Object.entries(files).find(...)`, which costs
+ * (all files) x (collected files) — about 43 s for 10,000 pages (FACTS.md). Per folder the cost is
+ * (folder size)^2, a few milliseconds for the usual folder of tens to hundreds of pages.
+ * Its `refer` option is off: it copies arrays of *all* preceding and following files onto every
+ * file (quadratic again); previous/next are set here from the sorted list instead.
+ */
+import collections from '@metalsmith/collections';
+import type Metalsmith from 'metalsmith';
+import path from 'node:path';
+import type { BuildContext } from '../lib/context.ts';
+import { lineOfKey } from '../lib/yaml-errors.ts';
+import { isMarkdown, type Files, type Page } from '../lib/page.ts';
+import { baseName, pseudoAlphabetical } from '../lib/sort.ts';
+
+/** One folder of the site: its section page, its pages in order, its subfolders in order. */
+export interface Section {
+  dir: string;
+  index: Page;
+  pages: Page[];
+  subsections: Section[];
+  parent?: Section;
+}
+
+export interface Navigation {
+  root: Section;
+  /** Every folder by path ('' for the root). */
+  byDir: Map<string, Section>;
+  /** Top-level sections in order (the root's subsections). */
+  top: Section[];
+}
+
+export default function sections(ctx: BuildContext): Metalsmith.Plugin {
+  return async function sections(files, metalsmith) {
+    const debug = metalsmith.debug('runbook-smith:sections');
+    const pages = files as unknown as Files;
+
+    // Folders and their pages. Every folder on the way to a page is a section, with or without index.md.
+    const dirs = new Map<string, { index?: string; keys: string[] }>();
+    const ensure = (dir: string) => {
+      let d = dirs.get(dir);
+      if (!d) {
+        dirs.set(dir, (d = { keys: [] }));
+        if (dir) ensure(parentDir(dir));
+      }
+      return d;
+    };
+    ensure('');
+    for (const key of Object.keys(pages)) {
+      if (!isMarkdown(key)) continue;
+      const page = pages[key]!;
+      const d = ensure(page.dir);
+      if (page.isIndex) d.index = key;
+      else d.keys.push(key);
+    }
+
+    // A folder without index.md still gets a section page listing its pages.
+    for (const [dir, d] of dirs) {
+      if (d.index) continue;
+      const key = dir ? `${dir}${path.sep}index.md`.split(path.sep).join(path.sep) : 'index.md';
+      const source = dir ? `${dir}/index.md` : 'index.md';
+      pages[key] = {
+        contents: Buffer.from(''),
+        title: dir ? titleFromDir(dir) : ctx.site.title,
+        type: 'page',
+        source,
+        bodyLine: 1,
+        markdown: '',
+        dir,
+        isIndex: true,
+        section: dir,
+        generated: true,
+      };
+      d.index = key;
+    }
+
+    // One collection per folder, sorted by the section's explicit order then pseudo-alphabetically.
+    const all: Record<string, Page[]> = {};
+    for (const [dir, d] of [...dirs].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const index = pages[d.index!]!;
+      const explicit = Array.isArray(index.order) ? index.order : [];
+      checkExplicitOrder(ctx, index, explicit, d.keys.map((k) => pages[k]!), [...dirs.keys()].filter((x) => x && parentDir(x) === dir));
+      const compare = pseudoAlphabetical<Page>(explicit, (p) => ({ path: p.source, title: p.title, order: typeof p.order === 'number' ? p.order : undefined }));
+      const name = dir || '.';
+      const subset = Object.fromEntries(d.keys.map((k) => [k, pages[k]!]));
+      await new Promise<void>((resolve, reject) => {
+        const plugin = collections({ [name]: { pattern: '**', sort: compare, refer: false } } as never);
+        plugin(subset as never, metalsmith, (err?: Error | null) => (err ? reject(err) : resolve()));
+      });
+      all[name] = [...((metalsmith.metadata() as { collections: Record<string, Page[]> }).collections[name] ?? [])];
+    }
+    metalsmith.metadata({ collections: all });
+
+    // The navigation tree, and previous/next in reading order: section page, then its pages.
+    const byDir = new Map<string, Section>();
+    for (const [dir, d] of dirs) byDir.set(dir, { dir, index: pages[d.index!]!, pages: all[dir || '.'] ?? [], subsections: [] });
+    for (const [dir, section] of byDir) {
+      if (!dir) continue;
+      const parent = byDir.get(parentDir(dir))!;
+      section.parent = parent;
+      parent.subsections.push(section);
+    }
+    for (const section of byDir.values()) {
+      const explicit = Array.isArray(section.index.order) ? section.index.order : [];
+      section.subsections.sort(pseudoAlphabetical<Section>(explicit, (s) => ({ path: s.index.source, title: s.index.title })));
+      const chain = [section.index, ...section.pages];
+      chain.forEach((p, i) => {
+        p.prev = chain[i - 1];
+        p.next = chain[i + 1];
+      });
+    }
+    const root = byDir.get('')!;
+    const nav: Navigation = { root, byDir, top: root.subsections };
+    metalsmith.metadata({ nav });
+    debug('%d sections, %d top-level', byDir.size, nav.top.length);
+  };
+}
+
+function parentDir(dir: string): string {
+  const i = dir.lastIndexOf('/');
+  return i === -1 ? '' : dir.slice(0, i);
+}
+
+function titleFromDir(dir: string): string {
+  const name = dir.slice(dir.lastIndexOf('/') + 1).replace(/[-_]+/g, ' ').trim();
+  return name ? name[0]!.toUpperCase() + name.slice(1) : dir;
+}
+
+/** An `order:` entry that names no page or subfolder is a typo: say which, at its line. */
+function checkExplicitOrder(ctx: BuildContext, index: Page, explicit: readonly string[], members: Page[], subdirs: string[]): void {
+  if (!explicit.length || index.generated) return;
+  const names = new Set([...members.map((p) => baseName(p.source)), ...subdirs.map((d) => d.slice(d.lastIndexOf('/') + 1))]);
+  explicit.forEach((entry, i) => {
+    const name = entry.replace(/\.(md|markdown)$/i, '');
+    if (names.has(name)) return;
+    ctx.diagnostics.report(index.source, {
+      code: 'order/unknown-page',
+      severity: 'warning',
+      line: lineOfKey(index.frontMatter ?? '', ['order', i], 2),
+      message: `\`order\` lists "${entry}", but this folder has no page or subfolder of that name`,
+      hint: `Use file names without .md: ${[...names].sort().join(', ') || '(no pages yet)'}.`,
+    });
+  });
+}
