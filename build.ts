@@ -26,6 +26,7 @@ import links from './plugins/links.ts';
 import markdown from './plugins/markdown.ts';
 import partials from './plugins/partials.ts';
 import permalinks from './plugins/permalinks.ts';
+import secrets from './plugins/secrets.ts';
 import sections from './plugins/sections.ts';
 import templates from './plugins/templates.ts';
 
@@ -41,6 +42,7 @@ export function pipeline(ctx: BuildContext, timings: Timings): Metalsmith {
     .frontmatter(false) // parsed by our frontmatter stage, with line numbers
     .ignore((file: string) => refused.has(file))
     .metadata({ site: ctx.site })
+    .use(t('secrets', secrets(ctx)))
     .use(t('frontmatter', frontmatter(ctx, { layouts: listLayouts(ctx.layoutsDir) })))
     .use(t('partials', partials(ctx)))
     .use(t('sections', sections(ctx)))

@@ -8,6 +8,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import yaml from 'js-yaml';
 import type { YamlError } from './yaml-errors.ts';
+import type { PartialSource } from '../plugins/partials.ts';
 import { Diagnostics } from './diagnostics.ts';
 import { siteConfigSchema, type SiteConfig } from './schema.ts';
 import { CodeShield, HtmlStash } from './shield.ts';
@@ -24,6 +25,8 @@ export interface BuildOptions {
   now?: Date;
   /** Dev server: skip work only the published site needs. */
   dev?: boolean;
+  /** Folder of layouts; default `<root>/layouts`. */
+  layouts?: string;
 }
 
 export interface BuildContext {
@@ -40,6 +43,8 @@ export interface BuildContext {
   diagnostics: Diagnostics;
   now: Date;
   dev: boolean;
+  /** Values computed once per build and shared between stages (e.g. the partials read from disk). */
+  cache: { partials?: readonly PartialSource[] };
 }
 
 export function createContext(options: BuildOptions): BuildContext {
@@ -52,7 +57,7 @@ export function createContext(options: BuildOptions): BuildContext {
     source,
     destination,
     partialsDir: path.join(root, 'partials'),
-    layoutsDir: path.join(root, 'layouts'),
+    layoutsDir: path.resolve(root, options.layouts ?? 'layouts'),
     assetsDir: path.join(root, 'assets'),
     site: loadSiteConfig(root, diagnostics),
     hbs: Handlebars.create(),
@@ -61,6 +66,7 @@ export function createContext(options: BuildOptions): BuildContext {
     diagnostics,
     now: options.now ?? buildDate(),
     dev: options.dev ?? false,
+    cache: {},
   };
 }
 

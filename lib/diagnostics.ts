@@ -61,7 +61,7 @@ export class BuildFailed extends Error {
   readonly problems: readonly Problem[];
   constructor(problems: readonly Problem[]) {
     const errors = problems.filter((p) => p.severity === 'error').length;
-    super(`The build found ${errors} ${errors === 1 ? 'problem' : 'problems'}; nothing was published.`);
+    super(`The build found ${errors} ${errors === 1 ? 'problem' : 'problems'}; nothing was published.\n${problems.map((p) => p.format()).join('\n')}`);
     this.name = 'BuildFailed';
     this.problems = problems;
   }

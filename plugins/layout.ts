@@ -46,6 +46,14 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
       }
       return t;
     };
+    if (!fs.existsSync(path.join(directory, `${defaultName}.hbs`))) {
+      ctx.diagnostics.reportFile(path.relative(process.cwd(), path.join(directory, `${defaultName}.hbs`)), {
+        code: 'layout/missing',
+        message: `the default layout is missing: every page needs ${defaultName}.hbs in ${path.relative(process.cwd(), directory) || '.'}`,
+        hint: 'Restore layouts/default.hbs from git, or set another default layout.',
+      });
+      return;
+    }
     const nav = new NavRenderer(meta.nav);
     const repo = ctx.site.repository;
     const srcRel = path.relative(ctx.root, ctx.source).split(path.sep).join('/');

@@ -70,8 +70,12 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
     }
     const idsBySource = new Map<string, Set<string>>();
     for (const [key, scan] of scans) idsBySource.set(pages[key]!.source, scan.ids);
-    const findSource = (p: string): Page | undefined =>
-      bySource.get(p) ?? bySource.get(`${p}.md`) ?? bySource.get(`${p}/index.md`.replace(/^\//, '')) ?? bySource.get(p.replace(/\/$/, '') + '/index.md');
+    /** A source path as written in a link: the file itself, or with .md, or a folder's index.md. */
+    const findSource = (written: string): Page | undefined => {
+      const p = written.replace(/\/+$/, '').replace(/^\.$/, '');
+      if (!p) return bySource.get('index.md');
+      return bySource.get(p) ?? bySource.get(`${p}.md`) ?? bySource.get(`${p}/index.md`);
+    };
 
     for (const [key, scan] of scans) {
       const page = pages[key]!;

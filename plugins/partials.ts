@@ -32,11 +32,16 @@ export default function partials(ctx: BuildContext, options: PartialsOptions = {
   const directory = options.directory ?? ctx.partialsDir;
   return function partials(_files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:partials');
-    const found = readPartials(directory);
+    const found = directory === ctx.partialsDir ? loadPartials(ctx) : readPartials(directory);
     for (const p of found) ctx.hbs.registerPartial(p.name, ctx.shield.shield(p.text));
     checkPartials(ctx, found);
     debug('registered %d partials', found.length);
   };
+}
+
+/** The project's partials, read once per build and shared by the stages that need them. */
+export function loadPartials(ctx: BuildContext): readonly PartialSource[] {
+  return (ctx.cache.partials ??= readPartials(ctx.partialsDir));
 }
 
 export function readPartials(directory: string): PartialSource[] {
