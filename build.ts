@@ -15,8 +15,10 @@ import { BuildFailed, formatReport, type Problem } from './lib/diagnostics.ts';
 import { scanSource } from './lib/source-scan.ts';
 import { stage, type Timings } from './lib/stage.ts';
 import { writeSite } from './lib/write.ts';
+import alertsJson from './plugins/alerts-json.ts';
 import assets from './plugins/assets.ts';
 import frontmatter, { listLayouts } from './plugins/frontmatter.ts';
+import gitDates from './plugins/git-dates.ts';
 import headings from './plugins/headings.ts';
 import callout from './plugins/helpers/callout.ts';
 import envCommand from './plugins/helpers/env-command.ts';
@@ -26,8 +28,11 @@ import links from './plugins/links.ts';
 import markdown from './plugins/markdown.ts';
 import partials from './plugins/partials.ts';
 import permalinks from './plugins/permalinks.ts';
+import runbooks from './plugins/runbooks.ts';
 import secrets from './plugins/secrets.ts';
+import search from './plugins/search.ts';
 import sections from './plugins/sections.ts';
+import sitemap from './plugins/sitemap.ts';
 import templates from './plugins/templates.ts';
 
 export const helpers = [envCommand, callout, env];
@@ -44,14 +49,19 @@ export function pipeline(ctx: BuildContext, timings: Timings): Metalsmith {
     .metadata({ site: ctx.site })
     .use(t('secrets', secrets(ctx)))
     .use(t('frontmatter', frontmatter(ctx, { layouts: listLayouts(ctx.layoutsDir) })))
+    .use(t('runbooks', runbooks(ctx)))
     .use(t('partials', partials(ctx)))
     .use(t('sections', sections(ctx)))
     .use(t('templates', templates(ctx, { helpers })))
     .use(t('markdown', markdown(ctx)))
     .use(t('headings', headings()))
     .use(t('permalinks', permalinks(ctx)))
+    .use(t('alerts-json', alertsJson(ctx)))
     .use(t('links', links(ctx)))
     .use(t('assets', assets(ctx)))
+    .use(t('git-dates', gitDates(ctx)))
+    .use(t('search', search(ctx)))
+    .use(t('sitemap', sitemap(ctx)))
     .use(t('layout', layout(ctx)));
 }
 

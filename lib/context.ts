@@ -108,7 +108,7 @@ export function loadSiteConfig(root: string, diagnostics: Diagnostics): SiteConf
     const d = describeZodIssue(issue);
     diagnostics.reportFile(shown, {
       code: 'site/schema',
-      line: lineOfKey(text, issue.path, 1),
+      line: lineOfKey(text, issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path, 1),
       message: `site.yml: ${d.message}`,
       hint: d.hint,
     });

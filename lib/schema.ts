@@ -66,6 +66,8 @@ export type Team = z.infer<typeof teamSchema>;
 export const siteConfigSchema = z.strictObject({
   title: z.string(),
   description: z.string().default(''),
+  /** Where the site is published (e.g. https://runbooks.example.com): absolute URLs in alerts.json and sitemap.xml. */
+  url: z.url().optional(),
   repository: z
     .strictObject({ url: z.url(), branch: z.string().default('master') })
     .optional(),

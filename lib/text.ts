@@ -25,6 +25,11 @@ export function slugify(text: string): string {
   return s.replace(/^-+|-+$/g, '') || `page-${shortHash(text)}`;
 }
 
+/** The id the headings stage gives a heading with this text (GitHub's rules), before de-duplication. */
+export function headingId(text: string): string {
+  return githubSlug(text);
+}
+
 /** Slugs every segment of a `/`-separated path. */
 export function slugifyPath(p: string): string {
   return p

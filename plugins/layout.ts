@@ -15,6 +15,7 @@ import type { BuildContext } from '../lib/context.ts';
 import { NavRenderer, tocHtml } from '../lib/nav.ts';
 import type { Files, Page } from '../lib/page.ts';
 import { frontMatterFields } from '../lib/schema.ts';
+import { headingId, slugify } from '../lib/text.ts';
 import type { AssetMap } from './assets.ts';
 import type { Navigation } from './sections.ts';
 
@@ -26,8 +27,6 @@ export interface LayoutOptions {
 }
 
 export const defaults = { default: 'default' };
-
-const DAY = 86_400_000;
 
 export default function layout(ctx: BuildContext, options: LayoutOptions = {}): Metalsmith.Plugin {
   const directory = options.directory ?? ctx.layoutsDir;
@@ -58,6 +57,8 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
     const repo = ctx.site.repository;
     const srcRel = path.relative(ctx.root, ctx.source).split(path.sep).join('/');
     const site = { ...ctx.site, envStyle: envStyle(ctx) };
+    const templateFile = path.join(ctx.root, 'templates', 'runbook.md');
+    const runbookTemplate = fs.existsSync(templateFile) ? fs.readFileSync(templateFile, 'utf8') : undefined;
 
     const render = (page: Page, content: string) => {
       const section = nav.section(page.section);
@@ -81,6 +82,7 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
         next: page.next ? { title: page.next.title, url: page.next.url } : undefined,
         editUrl: repo && !page.generated && !page.generated404 ? `${repo.url}/edit/${repo.branch}/${srcRel}/${page.source}` : undefined,
         runbook: page.type === 'runbook' ? runbookCard(ctx, page) : undefined,
+        newRunbookUrl: newRunbookUrl(ctx, page, srcRel, runbookTemplate),
       };
       options.extend?.(page, data);
       return template(page.layout?.replace(/\.(hbs|html)$/, '') ?? defaultName)(data);
@@ -135,25 +137,30 @@ function pick(page: Page): Record<string, unknown> {
 /** The header card of a runbook: owner (linked to its team page), severity, services, alerts, review state. */
 function runbookCard(ctx: BuildContext, page: Page): Record<string, unknown> {
   const team = ctx.site.teams.find((t) => t.id === page.owner);
-  const every = page.review_every ?? ctx.site.review_every_days;
-  let overdue: { days: number; since: string } | undefined;
-  if (page.last_reviewed) {
-    const due = Date.parse(`${page.last_reviewed}T00:00:00Z`) + every * DAY;
-    const days = Math.floor((ctx.now.getTime() - due) / DAY);
-    if (days > 0) overdue = { days, since: new Date(due).toISOString().slice(0, 10) };
-  }
-  page.reviewOverdue = overdue;
   return {
     owner: page.owner,
-    team: team ? { ...team, url: `/teams/${team.id}/` } : undefined,
+    team: team ? { ...team, url: `/teams/${slugify(team.id)}/` } : undefined,
     severity: page.severity,
     critical: page.severity === 'critical',
-    services: page.services ?? [],
+    services: (page.services ?? []).map((name) => ({ name, url: `/services/#${encodeURIComponent(headingId(name))}` })),
     alerts: page.alerts ?? [],
     lastReviewed: page.last_reviewed,
-    reviewEvery: every,
-    overdue,
+    reviewEvery: page.review_every ?? ctx.site.review_every_days,
+    overdue: page.reviewOverdue,
   };
+}
+
+/**
+ * "New runbook" on the section pages of runbook sections: GitHub's web editor on a new file in
+ * that folder, prefilled from templates/runbook.md (the five headings and the front matter).
+ */
+function newRunbookUrl(ctx: BuildContext, page: Page, srcRel: string, template: string | undefined): string | undefined {
+  const repo = ctx.site.repository;
+  const top = page.dir.split('/')[0] ?? '';
+  if (!repo || !template || !page.isIndex || page.generated || !ctx.site.runbook_sections.includes(top)) return undefined;
+  const value = template.replace(/\{\{today\}\}/g, ctx.now.toISOString().slice(0, 10));
+  const folder = [srcRel, page.dir].filter(Boolean).join('/');
+  return `${repo.url}/new/${repo.branch}/${folder}?filename=new-runbook.md&value=${encodeURIComponent(value)}`;
 }
 
 /**

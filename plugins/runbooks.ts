@@ -1,0 +1,141 @@
+/**
+ * Runbooks stage (after frontmatter, before sections): what no general docs tool knows.
+ * - Works out each runbook's review state against the build date (SOURCE_DATE_EPOCH when set):
+ *   `last_reviewed` + `review_every` (or the site default) in the past means overdue.
+ * - An alert claimed by two runbooks fails the build naming both pages: `alerts.json` must map
+ *   each alert to exactly one runbook.
+ * - Generates index pages by team (`/teams/`, one page per team), by service (`/services/`) and by
+ *   alert (`/alerts/`). They are ordinary Markdown pages with source-relative links, added before
+ *   the sections stage, so they get navigation and the links stage checks and rewrites their links.
+ */
+import path from 'node:path';
+import type Metalsmith from 'metalsmith';
+import type { BuildContext } from '../lib/context.ts';
+import { isMarkdown, type Files, type Page } from '../lib/page.ts';
+import { pseudoAlphabetical } from '../lib/sort.ts';
+import { lineOfKey } from '../lib/yaml-errors.ts';
+
+const DAY = 86_400_000;
+
+export interface ReviewState {
+  due: string;
+  days: number;
+}
+
+/** Overdue review of a runbook at `now`, or undefined when it is not (yet) due. */
+export function reviewState(lastReviewed: string, everyDays: number, now: Date): ReviewState | undefined {
+  const due = Date.parse(`${lastReviewed}T00:00:00Z`) + everyDays * DAY;
+  const days = Math.floor((now.getTime() - due) / DAY);
+  return days > 0 ? { due: new Date(due).toISOString().slice(0, 10), days } : undefined;
+}
+
+/** Markdown table cell text: pipes and newlines would break the table. */
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** A source-relative link from a generated page in `fromDir` to a page. */
+function link(fromDir: string, page: Page): string {
+  return `[${cell(page.title).replace(/[[\]]/g, '\\$&')}](${path.posix.relative(fromDir, page.source)})`;
+}
+
+export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
+  return function runbooks(files, metalsmith) {
+    const debug = metalsmith.debug('runbook-smith:runbooks');
+    const pages = files as unknown as Files;
+    const list = Object.values(pages)
+      .filter((p) => p.type === 'runbook' && p.source && isMarkdown(p.source))
+      .sort(pseudoAlphabetical<Page>([], (p) => ({ path: p.source, title: p.title })));
+
+    for (const p of list) {
+      if (p.last_reviewed) {
+        const state = reviewState(p.last_reviewed, p.review_every ?? ctx.site.review_every_days, ctx.now);
+        p.reviewOverdue = state && { days: state.days, since: state.due };
+      }
+    }
+
+    // Each alert belongs to one runbook.
+    const byAlert = new Map<string, Page>();
+    for (const p of list) {
+      for (const [i, alert] of (p.alerts ?? []).entries()) {
+        const other = byAlert.get(alert);
+        if (other && other !== p) {
+          ctx.diagnostics.report(p.source, {
+            code: 'runbook/duplicate-alert',
+            line: lineOfKey(p.frontMatter ?? '', ['alerts', i], 2),
+            message: `alert "${alert}" is already claimed by ${ctx.diagnostics.displayPath(other.source)}; an alert links to one runbook`,
+            hint: 'Keep the alert in the runbook on-call should open, and link to it from the other page instead.',
+          });
+          continue;
+        }
+        byAlert.set(alert, p);
+      }
+    }
+    metalsmith.metadata({ alerts: byAlert });
+
+    if (!list.length) return;
+    const add = (source: string, title: string, description: string, body: string, order?: string[]) => {
+      const key = source.split('/').join(path.sep);
+      if (pages[key]) {
+        ctx.diagnostics.report(source, {
+          code: 'runbook/generated-clash',
+          severity: 'warning',
+          message: `the build generates ${source} (${title}) but this file exists; the file is kept and the generated page skipped`,
+          hint: `Rename src/${source} if you want the generated ${title} page.`,
+        });
+        return;
+      }
+      const dir = source.includes('/') ? source.slice(0, source.lastIndexOf('/')) : '';
+      pages[key] = {
+        contents: Buffer.from(body),
+        title,
+        description,
+        type: 'page',
+        source,
+        bodyLine: 1,
+        markdown: body,
+        dir,
+        isIndex: source.endsWith('/index.md'),
+        section: dir,
+        generated: true,
+        ...(order ? { order } : {}),
+      };
+    };
+
+    const row = (dir: string, p: Page) =>
+      `| ${link(dir, p)} | ${p.severity ?? ''} | ${cell((p.alerts ?? []).map((a) => `\`${a}\``).join(', '))} | ${p.last_reviewed ?? ''}${p.reviewOverdue ? ` (review overdue ${p.reviewOverdue.days} days)` : ''} |`;
+    const table = (dir: string, ps: Page[]) => ['| Runbook | Severity | Alerts | Last reviewed |', '|---|---|---|---|', ...ps.map((p) => row(dir, p))].join('\n');
+
+    // By team.
+    const teams = ctx.site.teams;
+    const teamRows = teams.map((t) => `| [${cell(t.name)}](${t.id}.md) | ${cell(t.slack ?? '')} | ${cell(t.pager ?? '')} | ${list.filter((p) => p.owner === t.id).length} |`);
+    add('teams/index.md', 'Teams', 'Who owns which runbooks, and how to reach them.', ['| Team | Slack | Pager | Runbooks |', '|---|---|---|---|', ...teamRows].join('\n'), teams.map((t) => t.id));
+    for (const t of teams) {
+      const owned = list.filter((p) => p.owner === t.id);
+      const contact = [t.slack && `Slack: **${cell(t.slack)}**`, t.pager && `Pager: **${cell(t.pager)}**`].filter(Boolean).join(' · ');
+      add(`teams/${t.id}.md`, t.name, `Runbooks owned by ${t.name}.`, `${contact}\n\n## Runbooks\n\n${owned.length ? table('teams', owned) : 'This team owns no runbooks yet.'}\n`);
+    }
+
+    // By service: one heading per service, so a runbook card can link to /services/#name.
+    const services = [...new Set(list.flatMap((p) => p.services ?? []))].sort(pseudoAlphabetical<string>([], (s) => ({ path: s, title: s })));
+    add(
+      'services/index.md',
+      'Services',
+      'Every service that has a runbook, and its runbooks.',
+      services.map((s) => `## ${s}\n\n${table('services', list.filter((p) => p.services?.includes(s)))}\n`).join('\n'),
+    );
+
+    // By alert: the page a monitor's runbook link can point at, and the source of alerts.json.
+    const alerts = [...byAlert.keys()].sort(pseudoAlphabetical<string>([], (s) => ({ path: s, title: s })));
+    add(
+      'alerts/index.md',
+      'Alerts',
+      'Every alert name and the runbook it links to. The same map is published as /alerts.json.',
+      ['| Alert | Runbook | Severity | Owner |', '|---|---|---|---|', ...alerts.map((a) => {
+        const p = byAlert.get(a)!;
+        return `| \`${a}\` | ${link('alerts', p)} | ${p.severity ?? ''} | ${cell(p.owner ?? '')} |`;
+      })].join('\n') + '\n\nMachine-readable: [alerts.json](/alerts.json).\n',
+    );
+    debug('%d runbooks, %d alerts, %d services', list.length, alerts.length, services.length);
+  };
+}
