@@ -13,6 +13,23 @@ export interface YamlError {
   mark?: { line: number; column: number };
 }
 
+/**
+ * Where a YAML error is, as a line of the YAML text (1-based) and column. For a quote that is never
+ * closed js-yaml points at the end of the text; the useful place is the line where the quote opens.
+ */
+export function yamlErrorPosition(yamlText: string, e: YamlError): { line: number; column: number } {
+  const lines = yamlText.split('\n');
+  const markLine = Math.min(e.mark?.line ?? 0, lines.length - 1);
+  const quote = /double quoted/.test(e.reason ?? '') ? '"' : /single quoted/.test(e.reason ?? '') ? "'" : undefined;
+  if (quote) {
+    for (let i = markLine; i >= 0; i--) {
+      const count = lines[i]!.split(quote).length - 1;
+      if (count % 2 === 1) return { line: i + 1, column: lines[i]!.indexOf(quote) + 1 };
+    }
+  }
+  return { line: markLine + 1, column: (e.mark?.column ?? 0) + 1 };
+}
+
 /** The 1-based line (counted from `firstLine`) where the key named by `keyPath` is written. */
 export function lineOfKey(yamlText: string, keyPath: readonly PropertyKey[], firstLine: number): number {
   const lines = yamlText.split('\n');

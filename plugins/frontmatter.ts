@@ -12,9 +12,9 @@ import matter from 'gray-matter';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
 import { isMarkdown, type Files, type Page } from '../lib/page.ts';
-import { frontMatterFields, frontMatterSchema, runbookRequiredFields } from '../lib/schema.ts';
+import { frontMatterFields, frontMatterSchema, runbookRequiredFields, type FrontMatter } from '../lib/schema.ts';
 import { normalizeNewlines } from '../lib/text.ts';
-import { closest, describeZodIssue, lineOfKey, type YamlError } from '../lib/yaml-errors.ts';
+import { closest, describeZodIssue, lineOfKey, yamlErrorPosition, type YamlError } from '../lib/yaml-errors.ts';
 
 export interface FrontmatterOptions {
   /** Layout names (file names without extension) that exist in layouts/. */
@@ -79,7 +79,8 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
           report({ code: 'frontmatter/schema', line: lineOfKey(yamlText ?? '', issue.path, 2), message: d.message, hint: d.hint });
         }
       }
-      const fm = result.success ? result.data : {};
+      // Keep the fields that are valid, so one wrong field does not cascade into "no title" and the like.
+      const fm = result.success ? result.data : validFields(data, result.error.issues.map((i) => i.path[0]));
 
       const page = pageBasics(source, body, bodyLine, fm);
       const isIndex = page.isIndex!;
@@ -123,6 +124,7 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
           message: `there is no layout named "${fm.layout}"`,
           hint: `Use one of: ${options.layouts.join(', ')} (files in layouts/), or remove the line to use the default.`,
         });
+        delete fm.layout; // reported: later stages use the default rather than fail a second time
       }
 
       if (type === 'runbook') {
@@ -155,6 +157,12 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
       file.contents = Buffer.from(content);
     }
   };
+}
+
+function validFields(data: Record<string, unknown>, bad: readonly PropertyKey[]): FrontMatter {
+  const rest = Object.fromEntries(Object.entries(data).filter(([k]) => !bad.includes(k)));
+  const again = frontMatterSchema.safeParse(rest);
+  return again.success ? again.data : {};
 }
 
 function pageBasics(source: string, body: string, bodyLine: number, _fm: object): Partial<Page> {
@@ -227,10 +235,11 @@ function parse(text: string, source: string, report: (i: Parameters<BuildContext
     data = matter(text, { language: 'yaml' }).data;
   } catch (err) {
     const e = err as YamlError;
+    const at = yamlErrorPosition(yamlText, e);
     report({
       code: 'frontmatter/yaml',
-      line: (e.mark?.line ?? 0) + 2,
-      column: (e.mark?.column ?? 0) + 1,
+      line: at.line + 1,
+      column: at.column,
       message: `the front matter is not valid YAML: ${e.reason ?? e.message}`,
       hint: 'Each line is "field: value"; put values containing ":" or starting with "{", "[", "*" or "@" in quotes.',
       cause: err,

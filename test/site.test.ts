@@ -91,11 +91,12 @@ describe('the real site', () => {
   it('section nav lists exactly the section pages in sorter order, current page marked', () => {
     const sections = sourceSections();
     for (const [url, page] of site) {
+      const top = url.split('/')[1];
+      if (top && !fs.existsSync(path.join(SRC, top))) continue; // generated sections: see the runbooks fixture
       const dir = url === '/' ? '' : url.split('/').slice(1, -1).join('/');
       const isIndex = sections.has(dir);
       const sectionDir = isIndex ? dir : dir.split('/').slice(0, -1).join('/');
-      const source = sections.get(sectionDir);
-      if (!source) continue; // generated sections (teams, services, alerts): see the runbooks fixture
+      const source = sections.get(sectionDir)!;
       const expected = [...source.pages].sort(pseudoAlphabetical(source.explicit)).map((p) => `/${p.path.replace(/\.md$/, '/')}`);
       const list = within(page.doc, 'section-nav__list');
       if (!source.pages.length && !list) continue;
