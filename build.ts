@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createContext, type BuildContext, type BuildOptions } from './lib/context.ts';
 import { BuildFailed, formatReport, type Problem } from './lib/diagnostics.ts';
+import type { Page } from './lib/page.ts';
 import { scanSource } from './lib/source-scan.ts';
 import { stage, type Timings } from './lib/stage.ts';
 import { writeSite } from './lib/write.ts';
@@ -45,7 +46,7 @@ export function pipeline(ctx: BuildContext, timings: Timings): Metalsmith {
     .source(ctx.source)
     .destination(ctx.destination)
     .frontmatter(false) // parsed by our frontmatter stage, with line numbers
-    .ignore((file: string) => refused.has(file))
+    .ignore([...refused])
     .metadata({ site: ctx.site })
     .use(t('secrets', secrets(ctx)))
     .use(t('frontmatter', frontmatter(ctx, { layouts: listLayouts(ctx.layoutsDir) })))
@@ -98,6 +99,14 @@ export async function build(options: BuildOptions & { write?: boolean }): Promis
   return result;
 }
 
+/** Runbooks whose review is overdue at the build date, most overdue first. */
+export function overdueRunbooks(result: BuildResult): { file: string; owner: string; days: number; due: string }[] {
+  return Object.values(result.files as unknown as Record<string, Page>)
+    .filter((p) => p.type === 'runbook' && p.reviewOverdue)
+    .map((p) => ({ file: result.ctx.diagnostics.displayPath(p.source), owner: p.owner ?? '?', days: p.reviewOverdue!.days, due: p.reviewOverdue!.since }))
+    .sort((a, b) => b.days - a.days || (a.file < b.file ? -1 : 1));
+}
+
 interface Cli {
   source?: string;
   destination?: string;
@@ -139,6 +148,15 @@ async function main(argv: string[]): Promise<number> {
     const result = await build({ root: process.cwd(), source: cli.source, destination: cli.destination, write: !cli.check });
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     if (result.problems.length) console.error(formatReport(result.problems, { annotations }));
+    const overdue = overdueRunbooks(result);
+    if (overdue.length && (cli.check || cli.strict)) {
+      console.log(`Runbooks due for review (${overdue.length}):`);
+      for (const o of overdue) console.log(`  ${o.file}  owner ${o.owner}, ${o.days} days overdue (due ${o.due})`);
+    }
+    if (cli.strict && overdue.length) {
+      console.error(`Strict check failed: ${overdue.length} runbook${overdue.length === 1 ? ' is' : 's are'} overdue for review. Review each, then update its last_reviewed date.`);
+      return 1;
+    }
     const verb = cli.check ? 'Checked' : 'Built';
     const where = cli.check ? '' : ` -> ${path.relative(process.cwd(), result.ctx.destination) || '.'}`;
     console.log(`${verb} ${result.pages} pages, ${result.problems.length} warnings, in ${seconds} s${where}`);

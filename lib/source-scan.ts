@@ -8,7 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Diagnostics } from './diagnostics.ts';
 
-/** Returns absolute paths Metalsmith must not read. */
+/**
+ * Returns the paths (relative to the source folder, as glob patterns with special characters
+ * escaped) that Metalsmith must not read. Patterns, not an ignore function: Metalsmith stats a file
+ * before calling ignore functions, and a dangling link fails that stat.
+ */
 export function scanSource(sourceDir: string, projectRoot: string, diagnostics: Diagnostics): Set<string> {
   const refused = new Set<string>();
   const root = safeRealpath(projectRoot) ?? projectRoot;
@@ -29,7 +33,7 @@ export function scanSource(sourceDir: string, projectRoot: string, diagnostics: 
       const rel = path.relative(sourceDir, full).split(path.sep).join('/');
       const real = safeRealpath(full);
       const report = (message: string, hint: string) => {
-        refused.add(full);
+        refused.add(path.relative(sourceDir, full).replace(/[\\*?!()[\]{}+@]/g, '\\$&'));
         diagnostics.report(rel, { code: 'file/symlink', message, hint });
       };
       if (!real) {

@@ -7,33 +7,11 @@
  * asserts its own message. A good build is published first, so "unchanged" is checked against a
  * real previous site.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, writeProject } from './helpers/cli.ts';
 import { readTree, tempDir } from './helpers/fixtures.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-
-/** Runs the build CLI in a project folder. */
-export function cli(cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(TSX, [path.join(ROOT, 'build.ts'), ...args], {
-    cwd,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, SOURCE_DATE_EPOCH: '1795305600', GITHUB_ACTIONS: '', ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, out: r.stdout + r.stderr };
-}
-
-export function writeProject(dir: string, files: Record<string, string | Buffer>): void {
-  for (const [rel, content] of Object.entries(files)) {
-    const full = path.join(dir, rel);
-    fs.mkdirSync(path.dirname(full), { recursive: true });
-    fs.writeFileSync(full, content);
-  }
-}
 
 const SITE = `title: Errors
 runbook_sections: [queues]

@@ -1,0 +1,80 @@
+/**
+ * Odd files in src/: each either builds correctly or gets a clear error, and none hangs, crashes
+ * or takes more than a few seconds. Every build runs in a child process with a hard time limit.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, writeProject } from './helpers/cli.ts';
+import { readTree, tempDir } from './helpers/fixtures.ts';
+
+const BASE = { 'site.yml': 'title: Odd\n', 'layouts/default.hbs': '<title>{{page.title}}</title>{{{content}}}', 'src/index.md': '# Home\n' };
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xfe, 0x00, 0x01]);
+
+/** Runs the CLI and returns its result with the wall time in seconds. */
+function timed(dir: string) {
+  const t0 = performance.now();
+  const r = cli(dir);
+  return { ...r, seconds: (performance.now() - t0) / 1000 };
+}
+
+describe('odd files', () => {
+  it('empty, BOM + CRLF, 10,000-character lines, lists and quotes nested 100 deep, binary attachment, symlink inside the repo: all build', () => {
+    const dir = tempDir('odd-');
+    let nested = '---\ntitle: Nested\n---\n';
+    for (let i = 0; i < 100; i++) nested += `${'  '.repeat(i)}- level ${i}\n`;
+    writeProject(dir, {
+      ...BASE,
+      'src/empty.md': '',
+      'src/windows.md': '\uFEFF---\r\ntitle: Windows\r\n---\r\nLine one\r\nline two\r\n',
+      'src/long.md': `---\ntitle: Long lines\n---\n${'word '.repeat(2000)}\n\n${'x'.repeat(10_000)}\n\n\`\`\`\n${'y'.repeat(10_000)}\n\`\`\`\n`,
+      'src/nested.md': nested,
+      'src/quotes.md': `---\ntitle: Quotes\n---\n${'>'.repeat(100)} deep\n`,
+      'src/diagram.png': PNG,
+      'src/real.md': '---\ntitle: Real\n---\nLinked from elsewhere in the repo.\n',
+    });
+    fs.symlinkSync('real.md', path.join(dir, 'src/alias.md'));
+    const r = timed(dir);
+    expect(r.code, r.out).toBe(0);
+    expect(r.seconds).toBeLessThan(15);
+    const site = readTree(path.join(dir, 'build'));
+    expect(site.get('diagram.png')!.equals(PNG)).toBe(true);
+    expect(site.get('empty/index.html')!.toString()).toContain('<title>Empty</title>');
+    expect(site.get('windows/index.html')!.toString()).toBe('<title>Windows</title><p>Line one\nline two</p>\n');
+    expect(site.get('long/index.html')!.toString()).toContain('y'.repeat(10_000));
+    expect(site.get('nested/index.html')!.toString().split('<ul>').length - 1).toBe(100);
+    expect(site.get('quotes/index.html')!.toString().split('<blockquote>').length - 1).toBe(100);
+    expect(site.get('alias/index.html')!.toString()).toContain('Linked from elsewhere');
+  });
+
+  it('a 5 MB page builds within a few seconds', () => {
+    const dir = tempDir('big-');
+    const para = 'Lorem ipsum dolor sit amet, **consectetur** adipiscing elit, `code` and [a link](https://example.com).\n\n';
+    writeProject(dir, { ...BASE, 'src/big.md': `---\ntitle: Big\n---\n${para.repeat(Math.ceil(5e6 / para.length))}` });
+    const r = timed(dir);
+    expect(r.code, r.out).toBe(0);
+    expect(r.seconds).toBeLessThan(20);
+    expect(fs.statSync(path.join(dir, 'build/big/index.html')).size).toBeGreaterThan(5e6);
+  });
+
+  it('a binary .md, and symlinks leaving the repo, to a folder or to nothing: each a clear error', () => {
+    const dir = tempDir('odd-bad-');
+    writeProject(dir, { ...BASE, 'src/binary.md': PNG, 'src/folder/page.md': '# In a folder\n' });
+    fs.symlinkSync('/etc/hostname', path.join(dir, 'src/outside.md'));
+    fs.symlinkSync('folder', path.join(dir, 'src/linked-folder'));
+    fs.symlinkSync('missing.md', path.join(dir, 'src/dangling.md'));
+    const r = timed(dir);
+    expect(r.code, r.out).toBe(1);
+    expect(r.seconds).toBeLessThan(15);
+    const real = fs.realpathSync('/etc/hostname');
+    for (const line of [
+      'src/binary.md:1:1  this file is not text (it contains binary data), so it cannot be a Markdown page',
+      `src/outside.md:1:1  this is a link to ${real}, outside the repository; the build does not read files from outside`,
+      'src/linked-folder:1:1  this is a link to a folder; the build does not follow links to folders (they can loop)',
+      'src/dangling.md:1:1  this is a link to a file that does not exist',
+    ]) {
+      expect(r.stderr.split('\n'), r.stderr).toContain(line);
+    }
+    expect(fs.existsSync(path.join(dir, 'build'))).toBe(false);
+  });
+});
