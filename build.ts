@@ -38,32 +38,40 @@ import templates from './plugins/templates.ts';
 
 export const helpers = [envCommand, callout, env];
 
-/** The pipeline for one build. Each `.use` is one stage; see README "The pipeline". */
-export function pipeline(ctx: BuildContext, timings: Timings): Metalsmith {
-  const t = (name: string, plugin: Metalsmith.Plugin) => stage(name, plugin, timings);
+/** The stages, in order, one line a stage (README "The pipeline"). */
+export function stages(ctx: BuildContext): [name: string, plugin: Metalsmith.Plugin][] {
+  return [
+    ['secrets', secrets(ctx)],
+    ['frontmatter', frontmatter(ctx, { layouts: listLayouts(ctx.layoutsDir) })],
+    ['runbooks', runbooks(ctx)],
+    ['partials', partials(ctx)],
+    ['sections', sections(ctx)],
+    ['templates', templates(ctx, { helpers })],
+    ['markdown', markdown(ctx)],
+    ['headings', headings()],
+    ['permalinks', permalinks(ctx)],
+    ['alerts-json', alertsJson(ctx)],
+    ['links', links(ctx)],
+    ['assets', assets(ctx)],
+    ['git-dates', gitDates(ctx)],
+    ['search', search(ctx)],
+    ['sitemap', sitemap(ctx)],
+    ['layout', layout(ctx)],
+  ];
+}
+
+/** The Metalsmith instance for one build: the source tree, then every stage, timed and named. */
+export function pipeline(ctx: BuildContext, timings: Timings, onStage?: (name: string, index: number, total: number) => void): Metalsmith {
   const refused = scanSource(ctx.source, ctx.root, ctx.diagnostics);
-  return Metalsmith(ctx.root)
+  const ms = Metalsmith(ctx.root)
     .source(ctx.source)
     .destination(ctx.destination)
     .frontmatter(false) // parsed by our frontmatter stage, with line numbers
     .ignore([...refused])
-    .metadata({ site: ctx.site })
-    .use(t('secrets', secrets(ctx)))
-    .use(t('frontmatter', frontmatter(ctx, { layouts: listLayouts(ctx.layoutsDir) })))
-    .use(t('runbooks', runbooks(ctx)))
-    .use(t('partials', partials(ctx)))
-    .use(t('sections', sections(ctx)))
-    .use(t('templates', templates(ctx, { helpers })))
-    .use(t('markdown', markdown(ctx)))
-    .use(t('headings', headings()))
-    .use(t('permalinks', permalinks(ctx)))
-    .use(t('alerts-json', alertsJson(ctx)))
-    .use(t('links', links(ctx)))
-    .use(t('assets', assets(ctx)))
-    .use(t('git-dates', gitDates(ctx)))
-    .use(t('search', search(ctx)))
-    .use(t('sitemap', sitemap(ctx)))
-    .use(t('layout', layout(ctx)));
+    .metadata({ site: ctx.site });
+  const list = stages(ctx);
+  list.forEach(([name, plugin], i) => ms.use(stage(name, plugin, timings, () => onStage?.(name, i, list.length))));
+  return ms;
 }
 
 export interface BuildResult {
@@ -79,11 +87,11 @@ export interface BuildResult {
  * Builds the site. Resolves with the result; rejects with BuildFailed (carrying every problem)
  * when anything is wrong, in which case nothing was written.
  */
-export async function build(options: BuildOptions & { write?: boolean }): Promise<BuildResult> {
+export async function build(options: BuildOptions & { write?: boolean; onStage?: (name: string, index: number, total: number) => void }): Promise<BuildResult> {
   const timings: Timings = new Map();
   const ctx = createContext(options);
   ctx.diagnostics.throwIfErrors(); // site.yml must be right before anything else runs
-  const ms = pipeline(ctx, timings);
+  const ms = pipeline(ctx, timings, options.onStage);
   const started = performance.now();
   const files = await ms.process();
   timings.set('read+plugins', performance.now() - started);
@@ -144,8 +152,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const started = performance.now();
   const annotations = process.env.GITHUB_ACTIONS === 'true';
+  // Progress on a terminal only: CI logs get the summary line, not a stream of carriage returns.
+  const tty = process.stderr.isTTY && !process.env.CI;
+  const onStage = tty ? (name: string, i: number, n: number) => process.stderr.write(`\r\x1b[K  ${name} (${i + 1}/${n})`) : undefined;
+  const clear = () => tty && process.stderr.write('\r\x1b[K');
   try {
-    const result = await build({ root: process.cwd(), source: cli.source, destination: cli.destination, write: !cli.check });
+    const result = await build({ root: process.cwd(), source: cli.source, destination: cli.destination, write: !cli.check, onStage });
+    clear();
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     if (result.problems.length) console.error(formatReport(result.problems, { annotations }));
     const overdue = overdueRunbooks(result);
@@ -162,6 +175,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`${verb} ${result.pages} pages, ${result.problems.length} warnings, in ${seconds} s${where}`);
     return 0;
   } catch (err) {
+    clear();
     if (err instanceof BuildFailed) {
       console.error(formatReport(err.problems, { annotations }));
       console.error(cli.check ? 'Check failed.' : 'Build failed: nothing was published; the previous site is unchanged.');

@@ -40,9 +40,15 @@ export interface BuildContext {
   hbs: typeof Handlebars;
   shield: CodeShield;
   html: HtmlStash;
+  /** Problems of the current run (the dev server starts a new list for each run). */
   diagnostics: Diagnostics;
   now: Date;
   dev: boolean;
+  /**
+   * True while the dev server re-runs the page-local stages on a few changed pages: stages that need
+   * the whole site (the link index, navigation) use what the last full run left in the metadata.
+   */
+  incremental: boolean;
   /** Values computed once per build and shared between stages (e.g. the partials read from disk). */
   cache: { partials?: readonly PartialSource[] };
 }
@@ -51,7 +57,7 @@ export function createContext(options: BuildOptions): BuildContext {
   const root = path.resolve(options.root);
   const source = path.resolve(root, options.source ?? 'src');
   const destination = path.resolve(root, options.destination ?? 'build');
-  const diagnostics = new Diagnostics(process.cwd(), source);
+  const diagnostics = new Diagnostics(root, source);
   return {
     root,
     source,
@@ -67,6 +73,7 @@ export function createContext(options: BuildOptions): BuildContext {
     now: options.now ?? buildDate(),
     dev: options.dev ?? false,
     cache: {},
+    incremental: false,
   };
 }
 
@@ -80,7 +87,7 @@ export function buildDate(env: NodeJS.ProcessEnv = process.env): Date {
 /** Reads and validates site.yml. A missing file gives the defaults; a broken one is reported. */
 export function loadSiteConfig(root: string, diagnostics: Diagnostics): SiteConfig {
   const file = path.join(root, 'site.yml');
-  const shown = path.relative(process.cwd(), file) || 'site.yml';
+  const shown = 'site.yml';
   let text = '';
   try {
     text = fs.readFileSync(file, 'utf8');

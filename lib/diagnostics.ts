@@ -73,6 +73,7 @@ export class Diagnostics {
   /** Files (source paths relative to the source dir) that have an error: later stages skip them. */
   readonly broken = new Set<string>();
 
+  /** Paths in messages are relative to the project root: what the repository and the editor show. */
   constructor(private readonly projectRoot: string, private readonly sourceDir: string) {}
 
   /** The path shown to people: relative to the project root, with forward slashes. */
@@ -90,8 +91,9 @@ export class Diagnostics {
   }
 
   /** Report a problem about a file outside the source tree (a partial, a layout, site.yml). */
-  reportFile(projectRelative: string, init: Omit<ProblemInit, 'file'>): Problem {
-    const problem = new Problem({ ...init, file: projectRelative.split(path.sep).join('/') });
+  reportFile(file: string, init: Omit<ProblemInit, 'file'>): Problem {
+    const rel = path.isAbsolute(file) ? path.relative(this.projectRoot, file) : file;
+    const problem = new Problem({ ...init, file: rel.split(path.sep).join('/') });
     this.list.push(problem);
     return problem;
   }

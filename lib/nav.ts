@@ -55,7 +55,7 @@ export class NavRenderer {
       items = { plain: section.pages.map((p) => link(p, false)), current: section.pages.map((p) => link(p, true)), urls: section.pages.map((p) => p.url!) };
       this.sectionItems.set(section.dir, items);
     }
-    const idx = page.isIndex ? -1 : section.pages.indexOf(page);
+    const idx = page.isIndex ? -1 : section.pages.findIndex((p) => p.source === page.source);
     const head = link(section.index, page.isIndex).replace('<li', '<li data-section-index');
     const list = items.plain.map((h, i) => (i === idx ? items!.current[i] : h)).join('');
     const subs = section.subsections.length

@@ -15,8 +15,9 @@ export class StageError extends Error {
 
 export type Timings = Map<string, number>;
 
-export function stage(name: string, plugin: Metalsmith.Plugin, timings: Timings): Metalsmith.Plugin {
+export function stage(name: string, plugin: Metalsmith.Plugin, timings: Timings, onStart?: () => void): Metalsmith.Plugin {
   const named = function (files: Metalsmith.Files, metalsmith: Metalsmith, done: (err: Error | null, files?: Metalsmith.Files, ms?: Metalsmith) => void) {
+    onStart?.();
     const started = performance.now();
     const finish = (err?: unknown) => {
       timings.set(name, (timings.get(name) ?? 0) + performance.now() - started);

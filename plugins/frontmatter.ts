@@ -14,6 +14,7 @@ import type { BuildContext } from '../lib/context.ts';
 import { isMarkdown, type Files, type Page } from '../lib/page.ts';
 import { frontMatterFields, frontMatterSchema, runbookRequiredFields, type FrontMatter } from '../lib/schema.ts';
 import { normalizeNewlines } from '../lib/text.ts';
+import { reviewState } from './runbooks.ts';
 import { closest, describeZodIssue, lineOfKey, yamlErrorPosition, type YamlError } from '../lib/yaml-errors.ts';
 
 export interface FrontmatterOptions {
@@ -154,6 +155,11 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
         continue;
       }
       Object.assign(file, fm, page, { title, type, markdown: body, frontMatter: yamlText });
+      if (type === 'runbook' && fm.last_reviewed) {
+        // Compared with the build date (SOURCE_DATE_EPOCH when set), so builds stay reproducible.
+        const state = reviewState(fm.last_reviewed, fm.review_every ?? site.review_every_days, ctx.now);
+        file.reviewOverdue = state && { days: state.days, since: state.due };
+      }
       file.contents = Buffer.from(content);
     }
   };

@@ -46,9 +46,9 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
       return t;
     };
     if (!fs.existsSync(path.join(directory, `${defaultName}.hbs`))) {
-      ctx.diagnostics.reportFile(path.relative(process.cwd(), path.join(directory, `${defaultName}.hbs`)), {
+      ctx.diagnostics.reportFile(path.join(directory, `${defaultName}.hbs`), {
         code: 'layout/missing',
-        message: `the default layout is missing: every page needs ${defaultName}.hbs in ${path.relative(process.cwd(), directory) || '.'}`,
+        message: `the default layout is missing: every page needs ${defaultName}.hbs in ${path.relative(ctx.root, directory) || '.'}`,
         hint: 'Restore layouts/default.hbs from git, or set another default layout.',
       });
       return;
@@ -94,6 +94,7 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
       page.contents = Buffer.from(render(page, page.contents.toString('utf8')));
     }
 
+    if (ctx.incremental) return; // the dev server re-rendered a few pages; the 404 page is unchanged
     // The 404 page: navigation and search, links root-relative so it works at any URL.
     const notFound = {
       contents: Buffer.from(''),

@@ -48,6 +48,12 @@ export function scanPage(html: string): Scan {
   return { ids, links };
 }
 
+/** Every page's URL and heading ids, kept in the metadata for incremental runs. */
+export interface LinkIndex {
+  pages: Map<string, { page: Page; ids: Set<string> }>;
+  statics: Set<string>;
+}
+
 const EXTERNAL = /^([a-z][a-z0-9+.-]*:|\/\/)/i;
 
 export default function links(ctx: BuildContext): Metalsmith.Plugin {
@@ -70,6 +76,22 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
     }
     const idsBySource = new Map<string, Set<string>>();
     for (const [key, scan] of scans) idsBySource.set(pages[key]!.source, scan.ids);
+    // The dev server re-runs this stage on a few changed pages: the rest of the site is what the
+    // last full run indexed. A full run starts from nothing, so a deleted page is never found.
+    const meta = metalsmith.metadata() as { linkIndex?: LinkIndex };
+    if (ctx.incremental && meta.linkIndex) {
+      for (const [source, entry] of meta.linkIndex.pages) {
+        if (bySource.has(source)) continue;
+        bySource.set(source, entry.page);
+        byUrl.set(entry.page.url!, entry.page);
+        idsBySource.set(source, entry.ids);
+      }
+      for (const s of meta.linkIndex.statics) statics.add(s);
+    }
+    const index: LinkIndex = ctx.incremental && meta.linkIndex ? meta.linkIndex : { pages: new Map(), statics: new Set() };
+    for (const [source, page] of bySource) index.pages.set(source, { page, ids: idsBySource.get(source) ?? new Set() });
+    for (const s of statics) index.statics.add(s);
+    metalsmith.metadata({ linkIndex: index });
     /** A source path as written in a link: the file itself, or with .md, or a folder's index.md. */
     const findSource = (written: string): Page | undefined => {
       const p = written.replace(/\/+$/, '').replace(/^\.$/, '');

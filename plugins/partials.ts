@@ -21,7 +21,7 @@ export interface PartialsOptions {
 
 export interface PartialSource {
   name: string;
-  /** Path shown in messages, relative to the working directory. */
+  /** Absolute path; messages show it relative to the project root. */
   file: string;
   text: string;
 }
@@ -61,7 +61,7 @@ export function readPartials(directory: string): PartialSource[] {
         const rel = path.relative(directory, full).split(path.sep).join('/');
         out.push({
           name: rel.slice(0, -path.extname(rel).length),
-          file: path.relative(process.cwd(), full).split(path.sep).join('/'),
+          file: full,
           text: normalizeNewlines(fs.readFileSync(full, 'utf8')),
         });
       }

@@ -1,7 +1,5 @@
 /**
  * Runbooks stage (after frontmatter, before sections): what no general docs tool knows.
- * - Works out each runbook's review state against the build date (SOURCE_DATE_EPOCH when set):
- *   `last_reviewed` + `review_every` (or the site default) in the past means overdue.
  * - An alert claimed by two runbooks fails the build naming both pages: `alerts.json` must map
  *   each alert to exactly one runbook.
  * - Generates index pages by team (`/teams/`, one page per team), by service (`/services/`) and by
@@ -46,13 +44,6 @@ export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
     const list = Object.values(pages)
       .filter((p) => p.type === 'runbook' && p.source && isMarkdown(p.source))
       .sort(pseudoAlphabetical<Page>([], (p) => ({ path: p.source, title: p.title })));
-
-    for (const p of list) {
-      if (p.last_reviewed) {
-        const state = reviewState(p.last_reviewed, p.review_every ?? ctx.site.review_every_days, ctx.now);
-        p.reviewOverdue = state && { days: state.days, since: state.due };
-      }
-    }
 
     // Each alert belongs to one runbook.
     const byAlert = new Map<string, Page>();

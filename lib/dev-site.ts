@@ -1,0 +1,198 @@
+/**
+ * The dev server's engine: the whole site built once and kept in memory, then kept up to date
+ * edit by edit.
+ *
+ * Editing one page re-runs only the page-local stages (secrets, frontmatter, templates, markdown,
+ * headings, permalinks, links, layout) on that page, through Metalsmith's own `run(files, plugins)`
+ * with a one-file map; navigation, the link index and the collections come from the last full run
+ * (kept in the Metalsmith metadata). A change that moves navigation (a page added, removed or
+ * renamed; its title, order, type, owner, alerts...), a layout, an asset or site.yml rebuilds
+ * everything in memory. A partial change re-renders the pages that use it.
+ *
+ * Problems are kept per file: a page with a mistake keeps serving its last good version until it
+ * is fixed, and the mistakes are shown in the terminal and as an overlay in the browser.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type Metalsmith from 'metalsmith';
+import { pipeline, stages } from '../build.ts';
+import { createContext, type BuildContext, type BuildOptions } from './context.ts';
+import { Diagnostics, type Problem } from './diagnostics.ts';
+import type { Files, Page } from './page.ts';
+import { stage, type Timings } from './stage.ts';
+import { loadPartials, staticIncludes } from '../plugins/partials.ts';
+
+/** Stages that work on any subset of pages, given the last full run's metadata. */
+export const PAGE_LOCAL = ['secrets', 'frontmatter', 'templates', 'markdown', 'headings', 'permalinks', 'links', 'layout'];
+
+/** Front-matter fields that change what other pages show (navigation, listings, generated indexes). */
+const NAV_FIELDS = ['title', 'description', 'order', 'type', 'draft', 'owner', 'severity', 'services', 'alerts', 'layout'] as const;
+
+export interface UpdateResult {
+  /** 'page' when only some pages were re-rendered, 'full' after a full rebuild. */
+  kind: 'page' | 'full';
+  /** URLs whose HTML changed (every URL after a full rebuild). */
+  urls: string[];
+  ms: number;
+}
+
+export class DevSite {
+  ctx!: BuildContext;
+  private ms!: Metalsmith;
+  private local: Metalsmith.Plugin[] = [];
+  private partialsPlugin!: Metalsmith.Plugin;
+  /** Files as read from src/, by Metalsmith key. */
+  private raw = new Map<string, Metalsmith.File>();
+  /** Processed pages by source path, from the last successful run of each. */
+  private pages = new Map<string, { key: string; page: Page }>();
+  /** What is served: output path (e.g. `queues/backlog/index.html`) -> bytes. */
+  readonly output = new Map<string, Buffer>();
+  /** Current problems, by the file they are about. */
+  private problemsByFile = new Map<string, Problem[]>();
+  readonly timings: Timings = new Map();
+
+  constructor(private readonly options: BuildOptions) {}
+
+  get problems(): Problem[] {
+    return [...this.problemsByFile.values()].flat();
+  }
+
+  /** Builds everything from disk. */
+  async full(): Promise<UpdateResult> {
+    const t0 = performance.now();
+    const ctx = createContext({ ...this.options, dev: true });
+    const ms = pipeline(ctx, this.timings);
+    const list = stages(ctx);
+    this.local = list.filter(([n]) => PAGE_LOCAL.includes(n)).map(([n, p]) => stage(n, p, this.timings));
+    this.partialsPlugin = list.find(([n]) => n === 'partials')![1];
+    this.ctx = ctx;
+    this.ms = ms;
+    const raw = await ms.read();
+    this.raw = new Map(Object.entries(raw));
+    const files = (await ms.run(cloneFiles(raw))) as unknown as Files;
+    this.problemsByFile = groupProblems(ctx.diagnostics.problems);
+    const broken = ctx.diagnostics.broken;
+    const fresh = new Map<string, { key: string; page: Page }>();
+    const urls: string[] = [];
+    for (const [key, file] of Object.entries(files)) {
+      const source = (file as Page).source;
+      if (source && broken.has(source)) {
+        const old = this.pages.get(source);
+        if (old) fresh.set(source, old);
+        continue; // keep serving the last good version
+      }
+      if (source) fresh.set(source, { key, page: file });
+      this.output.set(key.split(path.sep).join('/'), file.contents);
+      urls.push(urlOf(key));
+    }
+    // Pages that no longer exist stop being served.
+    for (const [source, old] of this.pages) if (!fresh.has(source) && !broken.has(source)) this.output.delete(old.key);
+    this.pages = fresh;
+    return { kind: 'full', urls, ms: performance.now() - t0 };
+  }
+
+  /** A file under src/ changed, was added or was removed. */
+  async sourceChanged(absPath: string): Promise<UpdateResult> {
+    const key = path.relative(this.ctx.source, absPath);
+    const source = key.split(path.sep).join('/');
+    const exists = fs.existsSync(absPath);
+    if (!exists || !this.raw.has(key) || !/\.(md|markdown)$/i.test(key)) return this.full();
+    const t0 = performance.now();
+    const file = (await this.ms.readFile(key)) as Metalsmith.File;
+    this.raw.set(key, file);
+    const result = await this.runLocal([key]);
+    if (!result) return this.full();
+    void source;
+    return { ...result, ms: performance.now() - t0 };
+  }
+
+  /** A partial changed: re-register partials, re-render the pages that use it (directly or not). */
+  async partialChanged(absPath: string): Promise<UpdateResult> {
+    const t0 = performance.now();
+    const name = path.relative(this.ctx.partialsDir, absPath).split(path.sep).join('/').replace(/\.[^.]+$/, '');
+    this.ctx.cache.partials = undefined;
+    const before = new Diagnostics(this.ctx.root, this.ctx.source);
+    this.ctx.diagnostics = before;
+    await this.ms.run({}, [this.partialsPlugin]);
+    // Which partials include the changed one, transitively; then the pages that include any of them.
+    const graph = new Map(loadPartials(this.ctx).map((p) => [p.name, staticIncludes(safeParse(this.ctx, p.text)).map((i) => i.name)]));
+    const users = new Set([name]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [p, incs] of graph) if (!users.has(p) && incs.some((i) => users.has(i))) (users.add(p), (grew = true));
+    }
+    const keys = [...this.raw.keys()].filter((k) => {
+      const text = this.raw.get(k)!.contents.toString('utf8');
+      return [...users].some((u) => new RegExp(`\\{\\{#?>\\s*${u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s}]`).test(text));
+    });
+    const partialProblems = before.problems;
+    const result = (await this.runLocal(keys, partialProblems)) ?? (await this.full());
+    return { ...result, ms: performance.now() - t0 };
+  }
+
+  /**
+   * Re-runs the page-local stages on some source files. Returns undefined when the change moved
+   * navigation (the caller then rebuilds everything).
+   */
+  private async runLocal(keys: string[], extraProblems: readonly Problem[] = []): Promise<Omit<UpdateResult, 'ms'> | undefined> {
+    const ctx = this.ctx;
+    const diagnostics = new Diagnostics(ctx.root, ctx.source);
+    for (const p of extraProblems) diagnostics.reportFile(p.file, { code: p.code, line: p.line, column: p.column, message: p.message, hint: p.hint, severity: p.severity });
+    ctx.diagnostics = diagnostics;
+    const subset: Metalsmith.Files = {};
+    for (const key of keys) {
+      const source = key.split(path.sep).join('/');
+      const old = this.pages.get(source)?.page;
+      // Navigation from the last full run: sections do not re-run for one page.
+      subset[key] = { ...this.raw.get(key)!, ...(old ? { prev: old.prev, next: old.next, collection: old.collection, updated: old.updated } : {}) };
+    }
+    ctx.incremental = true;
+    let files: Files;
+    try {
+      files = (await this.ms.run(subset, this.local)) as unknown as Files;
+    } finally {
+      ctx.incremental = false;
+    }
+    const touched = new Set(keys.map((k) => k.split(path.sep).join('/')));
+    for (const f of touched) this.problemsByFile.delete(diagnostics.displayPath(f));
+    for (const p of extraProblems) this.problemsByFile.delete(p.file);
+    for (const [file, list] of groupProblems(diagnostics.problems)) this.problemsByFile.set(file, list);
+
+    const urls: string[] = [];
+    for (const [key, page] of Object.entries(files)) {
+      if (!page.source || diagnostics.broken.has(page.source)) continue;
+      const old = this.pages.get(page.source);
+      if (old && NAV_FIELDS.some((f) => JSON.stringify(old.page[f]) !== JSON.stringify(page[f]))) return undefined;
+      this.pages.set(page.source, { key, page });
+      this.output.set(key.split(path.sep).join('/'), page.contents);
+      urls.push(urlOf(key));
+    }
+    return { kind: 'page', urls };
+  }
+}
+
+function safeParse(ctx: BuildContext, text: string): hbs.AST.Program {
+  try {
+    return ctx.hbs.parse(ctx.shield.shield(text));
+  } catch {
+    return { type: 'Program', body: [], blockParams: [], strip: {}, loc: { source: '', start: { line: 1, column: 0 }, end: { line: 1, column: 0 } } } as unknown as hbs.AST.Program;
+  }
+}
+
+function cloneFiles(files: Metalsmith.Files): Metalsmith.Files {
+  const out: Metalsmith.Files = {};
+  for (const [k, f] of Object.entries(files)) out[k] = { ...f };
+  return out;
+}
+
+function groupProblems(list: readonly Problem[]): Map<string, Problem[]> {
+  const out = new Map<string, Problem[]>();
+  for (const p of list) out.set(p.file, [...(out.get(p.file) ?? []), p]);
+  return out;
+}
+
+/** `queues/backlog/index.html` -> `/queues/backlog/`. */
+export function urlOf(key: string): string {
+  const k = key.split(path.sep).join('/');
+  return `/${k.replace(/(^|\/)index\.html$/, '$1')}`;
+}

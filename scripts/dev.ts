@@ -1,0 +1,168 @@
+/**
+ * `npm start`: the site on http://localhost:4000 with live reload.
+ *
+ *   npm start [-- --port 4000 --source src]
+ *
+ * Watches src/, partials/, layouts/, assets/ and site.yml (chokidar). Pages are served from memory
+ * (lib/dev-site.ts keeps them up to date edit by edit), so nothing is written to disk. A mistake is
+ * printed in the terminal and shown over the page in the browser; the last good pages keep being
+ * served, and fixing the mistake clears it.
+ *
+ * The HTTP side is Node's own http module: it serves a Map from memory, which static-file servers
+ * (sirv, serve-handler) cannot do without writing the site to disk first, the cost this avoids.
+ */
+import chokidar from 'chokidar';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatReport } from '../lib/diagnostics.ts';
+import { DevSite, type UpdateResult } from '../lib/dev-site.ts';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** The browser side of live reload: reload on change, show problems over the page. */
+const CLIENT = `(() => {
+  const es = new EventSource('/__rs/events?path=' + encodeURIComponent(location.pathname));
+  const show = (problems) => {
+    let el = document.getElementById('__rs-overlay');
+    if (!problems.length) { if (el) el.remove(); return; }
+    if (!el) {
+      el = document.createElement('div');
+      el.id = '__rs-overlay';
+      el.setAttribute('role', 'alert');
+      el.style.cssText = 'position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:99999;background:#2b0b0b;color:#fff;font:14px/1.5 ui-monospace,monospace;padding:16px 20px;border-top:4px solid #e5484d;white-space:pre-wrap';
+      document.body.appendChild(el);
+    }
+    el.textContent = 'Build problems (the last good version of each page is shown):\\n\\n' + problems.join('\\n\\n');
+  };
+  es.addEventListener('reload', () => location.reload());
+  es.addEventListener('problems', (e) => show(JSON.parse(e.data)));
+})();`;
+
+export interface DevServerOptions {
+  root: string;
+  source?: string;
+  port?: number;
+  /** Print to the terminal (off in tests). */
+  log?: (line: string) => void;
+}
+
+export async function startDevServer(options: DevServerOptions) {
+  const log = options.log ?? ((l: string) => console.log(l));
+  const site = new DevSite({ root: options.root, source: options.source });
+  const first = await site.full();
+  log(`Built ${site.output.size} files in ${(first.ms / 1000).toFixed(2)} s`);
+  reportProblems();
+
+  const clients = new Set<http.ServerResponse>();
+  const send = (event: string, data: unknown) => {
+    for (const c of clients) c.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+
+  function reportProblems() {
+    const problems = site.problems;
+    if (problems.length) log(formatReport(problems));
+    return problems.map((p) => p.format());
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/__rs/events') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      res.write(`event: problems\ndata: ${JSON.stringify(site.problems.map((p) => p.format()))}\n\n`);
+      clients.add(res);
+      req.on('close', () => clients.delete(res));
+      return;
+    }
+    if (url.pathname === '/__rs/live.js') {
+      res.writeHead(200, { 'content-type': TYPES['.js']!, 'cache-control': 'no-cache' });
+      res.end(CLIENT);
+      return;
+    }
+    let key = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    if (key === '' || key.endsWith('/')) key += 'index.html';
+    let body = site.output.get(key);
+    if (!body && site.output.has(`${key}/index.html`)) {
+      res.writeHead(301, { location: `${url.pathname}/` });
+      res.end();
+      return;
+    }
+    let status = 200;
+    if (!body) {
+      status = 404;
+      key = '404.html';
+      body = site.output.get(key) ?? Buffer.from('Not found');
+    }
+    const type = TYPES[path.extname(key)] ?? 'application/octet-stream';
+    if (type.startsWith('text/html')) body = Buffer.from(body.toString('utf8').replace('</body>', '<script src="/__rs/live.js"></script></body>'));
+    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-cache' });
+    res.end(body);
+  });
+
+  // One change at a time, in order: a burst of saves never interleaves two rebuilds.
+  let queue: Promise<unknown> = Promise.resolve();
+  const enqueue = (what: string, fn: () => Promise<UpdateResult>) => {
+    queue = queue.then(async () => {
+      try {
+        const r = await fn();
+        const problems = reportProblems();
+        log(`${what}: ${r.kind === 'full' ? 'rebuilt the site' : `re-rendered ${r.urls.join(', ')}`} in ${r.ms.toFixed(0)} ms`);
+        send('problems', problems);
+        if (r.urls.length) send('reload', r.urls);
+      } catch (err) {
+        log(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+        send('problems', [String(err instanceof Error ? err.message : err)]);
+      }
+    });
+  };
+
+  const ctx = site.ctx;
+  const watcher = chokidar.watch([ctx.source, ctx.partialsDir, ctx.layoutsDir, ctx.assetsDir, path.join(ctx.root, 'site.yml')], {
+    ignoreInitial: true,
+  });
+  const onChange = (file: string) => {
+    const rel = path.relative(options.root, file);
+    if (file.startsWith(ctx.source + path.sep)) enqueue(rel, () => site.sourceChanged(file));
+    else if (file.startsWith(ctx.partialsDir + path.sep)) enqueue(rel, () => site.partialChanged(file));
+    else enqueue(rel, () => site.full());
+  };
+  watcher.on('add', onChange).on('change', onChange).on('unlink', onChange);
+  await new Promise<void>((resolve) => watcher.on('ready', () => resolve()));
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 4000, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  log(`Serving http://localhost:${address.port}/ (live reload; Ctrl-C to stop)`);
+  return {
+    site,
+    port: address.port,
+    /** Resolves once every change seen so far has been applied. */
+    settled: () => queue,
+    async close() {
+      for (const c of clients) c.end();
+      await watcher.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const arg = (name: string) => {
+    const i = args.indexOf(name);
+    return i === -1 ? undefined : args[i + 1];
+  };
+  startDevServer({ root: process.cwd(), source: arg('--source'), port: Number(arg('--port') ?? 4000) }).catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  });
+}

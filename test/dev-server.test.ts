@@ -1,0 +1,132 @@
+/**
+ * `npm start`: pages served from memory, updated incrementally on each edit, with live-reload and
+ * problem events for the browser. Runs against a small temporary project (a copy of fixtures).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevServer } from '../scripts/dev.ts';
+import { writeProject } from './helpers/cli.ts';
+import { tempDir } from './helpers/fixtures.ts';
+
+let dir: string;
+let server: Awaited<ReturnType<typeof startDevServer>>;
+const events: { event: string; data: unknown }[] = [];
+let abort: AbortController;
+
+const get = async (p: string) => {
+  const r = await fetch(`http://127.0.0.1:${server.port}${p}`, { redirect: 'manual' });
+  return { status: r.status, text: await r.text(), location: r.headers.get('location') };
+};
+
+/** Writes a file and waits until the server has applied the change. */
+async function edit(rel: string, content: string | null) {
+  const file = path.join(dir, rel);
+  const seen = events.length;
+  if (content === null) fs.rmSync(file);
+  else {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  // Wait for the first update, then until no new event has come for 150 ms: a save can reach the
+  // watcher as more than one event (truncate, then write), and the last one is what counts.
+  const deadline = Date.now() + 10_000;
+  while (events.slice(seen).every((e) => e.event !== 'problems') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  for (let n = events.length; Date.now() < deadline; n = events.length) {
+    await new Promise((r) => setTimeout(r, 150));
+    await server.settled();
+    if (events.length === n) break;
+  }
+}
+
+beforeAll(async () => {
+  dir = tempDir('dev-');
+  writeProject(dir, {
+    'site.yml': 'title: Dev\n',
+    'layouts/default.hbs': '<html><body><nav>{{{nav.section}}}</nav><h1>{{page.title}}</h1>{{{content}}}</body></html>',
+    'partials/note.md': 'Shared note v1.\n',
+    'src/index.md': '---\ntitle: Home\n---\nHome.\n',
+    'src/guide/index.md': '---\ntitle: Guide\n---\n',
+    'src/guide/alpha.md': '---\ntitle: Alpha\n---\nAlpha text.\n\n{{> note}}\n',
+    'src/guide/beta.md': '---\ntitle: Beta\n---\nBeta text.\n',
+  });
+  server = await startDevServer({ root: dir, port: 0, log: () => {} });
+  abort = new AbortController();
+  // Listen like the browser does.
+  const res = await fetch(`http://127.0.0.1:${server.port}/__rs/events?path=/`, { signal: abort.signal });
+  const reader = res.body!.getReader();
+  void (async () => {
+    let buf = '';
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return;
+      buf += new TextDecoder().decode(value);
+      let i;
+      while ((i = buf.indexOf('\n\n')) !== -1) {
+        const chunk = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const event = /^event: (.+)$/m.exec(chunk)?.[1] ?? 'message';
+        const data = JSON.parse(/^data: (.+)$/m.exec(chunk)?.[1] ?? 'null');
+        events.push({ event, data });
+      }
+    }
+  })();
+});
+
+afterAll(async () => {
+  abort?.abort();
+  await server?.close();
+});
+
+describe('dev server', () => {
+  it('serves pages from memory with pretty URLs, a redirect without the slash, the 404 page, and the live-reload script', async () => {
+    const page = await get('/guide/alpha/');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Alpha text.');
+    expect(page.text).toContain('<script src="/__rs/live.js"></script></body>');
+    expect((await get('/guide/alpha')).location).toBe('/guide/alpha/');
+    expect((await get('/nope/')).status).toBe(404);
+    expect(fs.existsSync(path.join(dir, 'build'))).toBe(false);
+  });
+
+  it('editing one page re-renders only that page and tells the browser to reload it', async () => {
+    await edit('src/guide/beta.md', '---\ntitle: Beta\n---\nBeta text, edited.\n');
+    expect((await get('/guide/beta/')).text).toContain('Beta text, edited.');
+    const reload = events.filter((e) => e.event === 'reload').at(-1);
+    expect(reload?.data).toEqual(['/guide/beta/']);
+  });
+
+  it('a mistake is reported with file:line while the last good page is served; fixing it clears it', async () => {
+    await edit('src/guide/beta.md', '---\ntitle: Beta\n---\n{{#callout "loud"}}x{{/callout}}\n');
+    const problems = events.filter((e) => e.event === 'problems').at(-1)?.data as string[];
+    expect(problems[0]).toMatch(/^src\/guide\/beta\.md:4:1 {2}callout kind "loud" is not one of: note, warning, danger/);
+    expect((await get('/guide/beta/')).text).toContain('Beta text, edited.');
+    await edit('src/guide/beta.md', '---\ntitle: Beta\n---\nFixed.\n');
+    expect(events.filter((e) => e.event === 'problems').at(-1)?.data).toEqual([]);
+    expect((await get('/guide/beta/')).text).toContain('Fixed.');
+  });
+
+  it('a title change updates every navigation that lists the page', async () => {
+    await edit('src/guide/beta.md', '---\ntitle: Beta renamed\n---\nFixed.\n');
+    expect((await get('/guide/alpha/')).text).toContain('>Beta renamed</a>');
+  });
+
+  it('adding and removing a page updates the navigation', async () => {
+    await edit('src/guide/gamma.md', '---\ntitle: Gamma\n---\nNew.\n');
+    expect((await get('/guide/alpha/')).text).toContain('href="/guide/gamma/"');
+    await edit('src/guide/gamma.md', null);
+    expect((await get('/guide/alpha/')).text).not.toContain('href="/guide/gamma/"');
+    expect((await get('/guide/gamma/')).status).toBe(404);
+  });
+
+  it('a partial change re-renders the pages that use it', async () => {
+    await edit('partials/note.md', 'Shared note v2.\n');
+    expect((await get('/guide/alpha/')).text).toContain('Shared note v2.');
+  });
+
+  it('a layout change re-renders every page', async () => {
+    await edit('layouts/default.hbs', '<html><body><main data-v="2">{{{content}}}</main></body></html>');
+    expect((await get('/guide/beta/')).text).toContain('<main data-v="2">');
+    expect((await get('/')).text).toContain('<main data-v="2">');
+  });
+});
