@@ -21,6 +21,8 @@ import { EXPECTED_MARKERS, NGINX_CONF, renderNginxConf, writeTestConf } from "./
 
 const NGINX = process.env.NGINX_BIN ?? "/usr/sbin/nginx";
 const haveNginx = existsSync(NGINX);
+// In CI (.ci/run sets RS_REQUIRE_E2E=1) a missing nginx is a failure, never a skip.
+if (!haveNginx && process.env.RS_REQUIRE_E2E === "1") throw new Error(`RS_REQUIRE_E2E=1 but ${NGINX} not found: the nginx tests must run here.`);
 if (!haveNginx) {
   console.warn(`nginx.test.ts: ${NGINX} not found, skipping the end-to-end nginx tests. Install it: apt-get install -y nginx-light (or set NGINX_BIN).`);
 }

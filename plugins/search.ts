@@ -1,0 +1,165 @@
+/**
+ * search: a static search index, one entry per h2 section (page title, section heading + anchor
+ * URL, section text), so a result names the section it matched and links straight to it. Runs
+ * after headings/permalinks/links (final ids and URLs) and before layout (page bodies only, no
+ * navigation chrome). The browser (assets/site.js) loads it lazily, on the first focus of the
+ * search box or the first `/`.
+ *
+ * ENGINE, chosen by measurement (this machine: 2 cores, Node 20, Debian Chromium; "1k"/"10k" are
+ * the real pages copied per section, and bench/generate.ts corpora for the build-stage times;
+ * bytes are what nginx sends with gzip level 5, for the first query and its first results):
+ *
+ *                                            51 pages        ~1,000 pages      ~10,000 pages
+ *   (a) index build time
+ *     MiniSearch, browser indexes (chosen)     8 ms            94 ms            ~0.6 s
+ *     MiniSearch, index prebuilt + stored    146 ms         1,136 ms            ~11 s (extrapolated)
+ *     Pagefind 1.6 (addHTMLFile + write)     296 ms         2,676 ms            23.2 s
+ *   (b) first query, bytes downloaded
+ *     MiniSearch, browser indexes (chosen)    56 KB, 2 req   724 KB, 2 req      6.7 MB, 2 req
+ *     MiniSearch, index prebuilt             ~99 KB          >1 MB               -
+ *     Pagefind                              129 KB, 16 req  108 KB, 16 req     160 KB, 16 req
+ *   time to first results in Chromium (index download + indexing, loopback)
+ *     MiniSearch, browser indexes (chosen)    0.4 s           1.3 s              7.2 s
+ *     Pagefind                                0.3 s           0.4 s              0.6 s
+ *
+ * Choice: MiniSearch, with the browser building the index from a compact JSON of sections.
+ * The whole build must stay well under 8 s at 10,000 pages, and Pagefind's indexing alone takes
+ * 23 s there (2.7 s at 1,000); a prebuilt MiniSearch index ~11 s. Writing the sections JSON is
+ * the cheapest index step there is (one regex pass per page + JSON.stringify: ~0.6 s at 10,000
+ * pages), needs no native binary in CI, and for today's 51 pages it is also the smaller download
+ * (56 KB in 2 requests against Pagefind's 129 KB in 16). Its cost is on the reader's side and
+ * grows with the site: 0.7 MB at 1,000 pages, 6.7 MB plus seconds of indexing at 10,000. It is
+ * loaded only when the reader starts a search, fetched once per release (fingerprinted, below),
+ * and indexed in chunks (addAllAsync) so the page stays responsive. Past a few thousand pages,
+ * split the index, or run Pagefind as a separate post-build step off the critical path: the
+ * section records below are what its addCustomRecord takes.
+ *
+ * CACHING: the index is FINGERPRINTED (`/assets/search-index.<hash>.json`, served `immutable` by
+ * deploy/nginx.conf), like the engine script, and each page names its index in a data attribute.
+ * A page therefore always gets the index of its own release (no page of release N querying
+ * release N+1's index mid-deploy, whose anchors may differ), and a reader downloads it once per
+ * release instead of revalidating it on every page (no-cache would cost a round trip per page).
+ * The HTML itself is no-cache, so a new release's pages point at the new index at once.
+ *
+ * Output is deterministic: pages sorted by URL, no timestamps, stable key order.
+ *
+ * Index format (v1): { "v": 1, "pages": [[url, title], ...], "sections": [[pageIndex, anchor, heading, text], ...] }
+ * (anchor "" = the page itself: its title and the text before the first h2; every page has one).
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { decodeHTML } from 'entities';
+import type Metalsmith from 'metalsmith';
+import type { BuildContext } from '../lib/context.ts';
+import type { Files } from '../lib/page.ts';
+import { fingerprint, type AssetMap } from './assets.ts';
+
+export interface SearchSection {
+  heading: string;
+  /** The h2's id, '' for the text before the first h2. */
+  anchor: string;
+  text: string;
+}
+
+export interface SearchIndex {
+  v: 1;
+  pages: [url: string, title: string][];
+  sections: [page: number, anchor: string, heading: string, text: string][];
+}
+
+/** Asset names the layout looks up: `{{lookup assets "search-index.json"}}`. */
+export const INDEX_ASSET = 'search-index.json';
+export const ENGINE_ASSET = 'minisearch.js';
+
+const BLOCK = /<\/?(?:p|li|br|h[1-6]|td|th|tr|pre|div|dt|dd|blockquote|ul|ol|table|aside)\b[^>]*>/g;
+const TAG = /<[^>]*>/g;
+// Runs only: replacing every single space with a space was the slowest step (0.36 s at 10k pages).
+const SPACE = /\s{2,}|\n/g;
+
+/** Plain text: block boundaries become spaces, inline tags vanish (`(<a>x</a>)` -> `(x)`). */
+function plain(html: string): string {
+  const t = html.replace(BLOCK, ' ').replace(TAG, '');
+  return (t.includes('&') ? decodeHTML(t) : t).replace(SPACE, ' ').trim();
+}
+
+// One pass over the page body: env-command tab strips and the non-default panels are dropped (the
+// same command three times would only repeat words), heading anchor links ("#") are dropped, and
+// each h2 starts a section.
+const SCAN = /<div class="env-tabs__list"[^>]*>[\s\S]*?<\/div>|<div class="env-tabs__panel[^>]*>[\s\S]*?<\/div>|<a class="heading-anchor"[^>]*>[\s\S]*?<\/a>|<h2 id="([^"]*)"[^>]*>([\s\S]*?)<\/h2>/g;
+
+/** Splits a page body (HTML after the headings stage) into its h2 sections. */
+export function splitSections(html: string, title: string): SearchSection[] {
+  const out: SearchSection[] = [];
+  let heading = title;
+  let anchor = '';
+  let buf = '';
+  let at = 0;
+  SCAN.lastIndex = 0;
+  for (let m = SCAN.exec(html); m; m = SCAN.exec(html)) {
+    buf += html.slice(at, m.index);
+    at = SCAN.lastIndex;
+    const s = m[0];
+    if (m[1] !== undefined) {
+      out.push({ heading, anchor, text: plain(buf) }); // the intro entry too, even empty: it is the page's own hit
+      heading = plain(m[2]!.replace(/<a class="heading-anchor"[^>]*>[\s\S]*?<\/a>/, ''));
+      anchor = decodeHTML(m[1]);
+      buf = '';
+    } else if (s.startsWith('<div class="env-tabs__panel')) {
+      const open = s.slice(0, s.indexOf('>') + 1);
+      if (open.includes(' data-default')) buf += ` ${s.slice(open.length, -6)} `;
+    }
+    // tab strips and heading anchors: dropped
+  }
+  buf += html.slice(at);
+  out.push({ heading, anchor, text: plain(buf) });
+  return out;
+}
+
+/** The index for a set of pages (any order in, sorted by URL out). */
+export function buildIndex(pages: { url: string; title: string; html: string }[]): SearchIndex {
+  const sorted = [...pages].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
+  const index: SearchIndex = { v: 1, pages: [], sections: [] };
+  sorted.forEach((p, i) => {
+    index.pages.push([p.url, p.title]);
+    for (const s of splitSections(p.html, p.title)) index.sections.push([i, s.anchor, s.heading, s.text]);
+  });
+  return index;
+}
+
+/** MiniSearch's browser build (UMD, defines `window.MiniSearch`), without its source-map comment. */
+function engineSource(): Buffer {
+  // The package's "exports" hide dist/umd: find the package root from its main entry.
+  const require = createRequire(import.meta.url);
+  const main = require.resolve('minisearch');
+  const file = path.join(main.slice(0, main.lastIndexOf(`${path.sep}dist${path.sep}`)), 'dist', 'umd', 'index.js');
+  return Buffer.from(fs.readFileSync(file, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
+}
+
+export default function search(_ctx: BuildContext): Metalsmith.Plugin {
+  return function search(files, metalsmith) {
+    const debug = metalsmith.debug('runbook-smith:search');
+    const pages = files as unknown as Files;
+    const entries: { url: string; title: string; html: string }[] = [];
+    for (const key of Object.keys(pages)) {
+      if (!key.endsWith('.html')) continue;
+      const page = pages[key]!;
+      if (!page.url || page.generated404 || page.draft) continue;
+      entries.push({ url: page.url, title: page.title, html: page.contents.toString('utf8') });
+    }
+    const index = buildIndex(entries);
+    const json = Buffer.from(JSON.stringify(index));
+    const meta = metalsmith.metadata() as { assets?: AssetMap };
+    const assets: AssetMap = { ...(meta.assets ?? {}) };
+    for (const [name, contents] of [
+      [INDEX_ASSET, json],
+      [ENGINE_ASSET, engineSource()],
+    ] as const) {
+      const out = `assets/${fingerprint(name, contents)}`;
+      files[out] = { contents, mode: '0644' };
+      assets[name] = `/${out}`;
+    }
+    metalsmith.metadata({ assets });
+    debug('%d pages, %d sections, %d bytes', index.pages.length, index.sections.length, json.length);
+  };
+}
