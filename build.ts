@@ -15,7 +15,7 @@ import { BuildFailed, formatReport, type Problem } from './lib/diagnostics.ts';
 import type { Page } from './lib/page.ts';
 import { scanSource } from './lib/source-scan.ts';
 import { stage, type Timings } from './lib/stage.ts';
-import { writeSite } from './lib/write.ts';
+import { ReleaseWriter } from './lib/write.ts';
 import alertsJson from './plugins/alerts-json.ts';
 import assets from './plugins/assets.ts';
 import frontmatter, { listLayouts } from './plugins/frontmatter.ts';
@@ -92,16 +92,23 @@ export async function build(options: BuildOptions & { write?: boolean; onStage?:
   const ctx = createContext(options);
   ctx.diagnostics.throwIfErrors(); // site.yml must be right before anything else runs
   const ms = pipeline(ctx, timings, options.onStage);
+  if (options.write !== false) ctx.writer = new ReleaseWriter(ctx.destination);
   const started = performance.now();
-  const files = await ms.process();
-  timings.set('read+plugins', performance.now() - started);
-  ctx.diagnostics.throwIfErrors();
+  let files: Metalsmith.Files;
+  try {
+    files = await ms.process();
+    timings.set('read+plugins', performance.now() - started);
+    ctx.diagnostics.throwIfErrors();
+  } catch (err) {
+    await ctx.writer?.abort(); // nothing of a failed build is ever published
+    throw err;
+  }
   const pages = Object.keys(files).filter((f) => f.endsWith('.html') && f !== '404.html').length;
   const result: BuildResult = { ctx, files, problems: ctx.diagnostics.problems, timings, pages };
-  if (options.write !== false) {
+  if (ctx.writer) {
     const t0 = performance.now();
     const manifest = { generator: 'runbook-smith', passed: true, pages, files: Object.keys(files).length, checks: ['frontmatter', 'templates', 'links', 'secrets'] };
-    result.releaseDir = (await writeSite(files, ctx.destination, manifest)).releaseDir;
+    result.releaseDir = (await ctx.writer.finish(files, manifest)).releaseDir;
     timings.set('write', performance.now() - t0);
   }
   return result;
@@ -142,7 +149,8 @@ function parseArgs(argv: string[]): Cli {
 
 class UsageError extends Error {}
 
-async function main(argv: string[]): Promise<number> {
+/** The command line: `npm run build` / `npm run check` (through scripts/run.mjs). Returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
   let cli: Cli;
   try {
     cli = parseArgs(argv);

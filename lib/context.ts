@@ -10,6 +10,7 @@ import yaml from 'js-yaml';
 import type { YamlError } from './yaml-errors.ts';
 import type { PartialSource } from '../plugins/partials.ts';
 import { Diagnostics } from './diagnostics.ts';
+import type { ReleaseWriter } from './write.ts';
 import { siteConfigSchema, type SiteConfig } from './schema.ts';
 import { CodeShield, HtmlStash } from './shield.ts';
 import { describeZodIssue, lineOfKey } from './yaml-errors.ts';
@@ -49,6 +50,8 @@ export interface BuildContext {
    * the whole site (the link index, navigation) use what the last full run left in the metadata.
    */
   incremental: boolean;
+  /** Set when the build writes a site: stages may hand finished files to it early (layout does). */
+  writer?: ReleaseWriter;
   /** Values computed once per build and shared between stages (e.g. the partials read from disk). */
   cache: { partials?: readonly PartialSource[] };
 }

@@ -67,7 +67,11 @@ export function pseudoAlphabetical<T>(explicit: readonly string[] = [], view: (i
     if (!k) keys.set(item.path, (k = sortKey(item.title)));
     return k;
   };
-  const rankOf = (item: Sortable) => rank.get(baseName(item.path));
+  const ranks = new Map<string, number | undefined>();
+  const rankOf = (item: Sortable) => {
+    if (!ranks.has(item.path)) ranks.set(item.path, rank.get(baseName(item.path)));
+    return ranks.get(item.path);
+  };
 
   return function compare(x: T, y: T): number {
     const a = view(x);

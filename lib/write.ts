@@ -22,30 +22,85 @@ export function releasesDirFor(destination: string): string {
   return path.join(path.dirname(destination), `.${path.basename(destination)}-releases`);
 }
 
-export async function writeSite(files: Metalsmith.Files, destination: string, manifest: object): Promise<WriteResult> {
-  const releases = releasesDirFor(destination);
-  const id = `${timestampId(new Date())}-${process.pid}`;
-  const dir = path.join(releases, id);
-  const names = Object.keys(files).sort();
+/**
+ * Writes one release directory. Pages can be handed over as soon as they are rendered (the layout
+ * stage does), so the disk writes run on libuv's threads while the main thread renders the next
+ * page; `finish` writes whatever is left, then switches the destination to the release.
+ * At 10,000 benchmark pages the write phase took 1-3.5 s after rendering; overlapped, most of it
+ * disappears behind the layout stage.
+ */
+export class ReleaseWriter {
+  readonly dir: string;
+  private readonly releases: string;
+  private readonly written = new Map<string, Buffer>();
+  private readonly folders = new Map<string, Promise<unknown>>();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly waiting: (() => void)[] = [];
+  private running = 0;
+  private failure: unknown;
 
-  // Folders first (one mkdir each, parents before children), then files with bounded concurrency.
-  const folders = [...new Set(names.map((n) => path.dirname(path.join(dir, n))))].sort();
-  await fs.mkdir(dir, { recursive: true });
-  for (const f of folders) await fs.mkdir(f, { recursive: true });
-  let next = 0;
-  const worker = async () => {
-    while (next < names.length) {
-      const name = names[next++]!;
-      const file = files[name]!;
-      await fs.writeFile(path.join(dir, name), file.contents, { mode: 0o644 });
+  constructor(private readonly destination: string, private readonly concurrency = 64) {
+    this.releases = releasesDirFor(destination);
+    this.dir = path.join(this.releases, `${timestampId(new Date())}-${process.pid}`);
+  }
+
+  /** Starts writing one file (path relative to the site root); returns at once. */
+  write(name: string, contents: Buffer): void {
+    this.written.set(name, contents);
+    const task = this.slot()
+      .then(() => this.folder(path.dirname(path.join(this.dir, name))))
+      .then(() => fs.writeFile(path.join(this.dir, name), contents, { mode: 0o644 }))
+      .catch((err) => {
+        this.failure ??= err;
+      })
+      .finally(() => {
+        this.running--;
+        this.waiting.shift()?.();
+        this.pending.delete(task);
+      });
+    this.pending.add(task);
+  }
+
+  /** Writes the files not written yet (or changed since), the manifest, then swaps the destination. */
+  async finish(files: Metalsmith.Files, manifest: object): Promise<WriteResult> {
+    const names = Object.keys(files).sort();
+    for (const name of names) if (this.written.get(name) !== files[name]!.contents) this.write(name, files[name]!.contents);
+    await this.settle();
+    if (this.failure) throw this.failure;
+    await fs.writeFile(path.join(this.dir, '.runbook-smith.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    await swapSymlink(this.destination, this.dir);
+    await pruneReleases(this.releases, this.dir);
+    return { releaseDir: this.dir, files: names.length };
+  }
+
+  /** A failed build: the half-written release is removed; the destination was never touched. */
+  async abort(): Promise<void> {
+    await this.settle();
+    await fs.rm(this.dir, { recursive: true, force: true });
+  }
+
+  private async settle(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
+  }
+
+  private folder(dir: string): Promise<unknown> {
+    let made = this.folders.get(dir);
+    if (!made) this.folders.set(dir, (made = fs.mkdir(dir, { recursive: true })));
+    return made;
+  }
+
+  private slot(): Promise<void> {
+    if (this.running < this.concurrency) {
+      this.running++;
+      return Promise.resolve();
     }
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
-  await fs.writeFile(path.join(dir, '.runbook-smith.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    return new Promise((resolve) => this.waiting.push(() => (this.running++, resolve())));
+  }
+}
 
-  await swapSymlink(destination, dir);
-  await pruneReleases(releases, dir);
-  return { releaseDir: dir, files: names.length };
+/** Writes a whole site in one go (no pages handed over earlier). */
+export async function writeSite(files: Metalsmith.Files, destination: string, manifest: object): Promise<WriteResult> {
+  return new ReleaseWriter(destination).finish(files, manifest);
 }
 
 /**

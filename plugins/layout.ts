@@ -88,10 +88,14 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
       return template(page.layout?.replace(/\.(hbs|html)$/, '') ?? defaultName)(data);
     };
 
+    const writer = ctx.incremental ? undefined : ctx.writer;
     for (const key of Object.keys(pages)) {
       if (!key.endsWith('.html')) continue;
       const page = pages[key]!;
       page.contents = Buffer.from(render(page, page.contents.toString('utf8')));
+      // Finished: written now, while the next pages render (lib/write.ts). Only into the new
+      // release directory, which becomes the site only if the whole build succeeds.
+      if (!ctx.diagnostics.broken.has(page.source)) writer?.write(key.split(path.sep).join('/'), page.contents);
     }
 
     if (ctx.incremental) return; // the dev server re-rendered a few pages; the 404 page is unchanged

@@ -108,12 +108,21 @@ export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
     }
 
     // By service: one heading per service, so a runbook card can link to /services/#name.
-    const services = [...new Set(list.flatMap((p) => p.services ?? []))].sort(pseudoAlphabetical<string>([], (s) => ({ path: s, title: s })));
+    // Grouped in one pass: filtering all runbooks once per service was (services x runbooks), 1 s at 10,000.
+    const byService = new Map<string, Page[]>();
+    for (const p of list) {
+      for (const s of new Set(p.services ?? [])) {
+        const group = byService.get(s);
+        if (group) group.push(p);
+        else byService.set(s, [p]);
+      }
+    }
+    const services = [...byService.keys()].sort(pseudoAlphabetical<string>([], (s) => ({ path: s, title: s })));
     add(
       'services/index.md',
       'Services',
       'Every service that has a runbook, and its runbooks.',
-      services.map((s) => `## ${s}\n\n${table('services', list.filter((p) => p.services?.includes(s)))}\n`).join('\n'),
+      services.map((s) => `## ${s}\n\n${table('services', byService.get(s)!)}\n`).join('\n'),
     );
 
     // By alert: the page a monitor's runbook link can point at, and the source of alerts.json.

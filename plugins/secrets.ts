@@ -14,6 +14,8 @@ import { loadPartials } from './partials.ts';
 
 export interface SecretRule {
   id: string;
+  /** Cheap substring test (case-insensitive) that every match contains: skips the regex on most pages. */
+  needle?: string;
   /** What it is, in words: "an AWS access key id". */
   name: string;
   pattern: RegExp;
@@ -27,21 +29,23 @@ export const rules: readonly SecretRule[] = [
   { id: 'aws-access-key-id', name: 'an AWS access key id', pattern: /\b((?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16})\b/g, group: 1 },
   {
     id: 'aws-secret-access-key',
+    needle: 'secret',
     name: 'an AWS secret access key',
     pattern: /(?:aws_?secret_?access_?key|aws_?secret|secret_?access_?key)["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
     group: 1,
   },
-  { id: 'private-key', name: 'a private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----/g },
+  { id: 'private-key', needle: 'private key', name: 'a private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----/g },
   { id: 'github-token', name: 'a GitHub token', pattern: /\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b/g, group: 1 },
-  { id: 'slack-token', name: 'a Slack token', pattern: /\b(xox[abposr]-[A-Za-z0-9-]{10,})/g, group: 1 },
-  { id: 'slack-webhook', name: 'a Slack webhook URL', pattern: /(https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]{16,})/g, group: 1 },
+  { id: 'slack-token', needle: 'xox', name: 'a Slack token', pattern: /\b(xox[abposr]-[A-Za-z0-9-]{10,})/g, group: 1 },
+  { id: 'slack-webhook', needle: 'hooks.slack.com', name: 'a Slack webhook URL', pattern: /(https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]{16,})/g, group: 1 },
   {
     id: 'datadog-key',
+    needle: 'key',
     name: 'a Datadog API or application key',
     pattern: /(?:dd|datadog)[_-]?(?:api|app|application)[_-]?key["']?\s*[:=]\s*["']?([a-f0-9]{40}|[a-f0-9]{32})(?![a-f0-9])/gi,
     group: 1,
   },
-  { id: 'url-password', name: 'a password in a URL', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@'"]+:([^/\s@'"]+)@/gi, group: 1 },
+  { id: 'url-password', needle: '://', name: 'a password in a URL', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@'"]+:([^/\s@'"]+)@/gi, group: 1 },
 ];
 
 const PLACEHOLDER = /EXAMPLE|^(?:\$\{?[A-Z_]+\}?|<[^>]+>|\*+|x+|\.\.\.|password|pass|secret|changeme|your[-_]?password|PASSWORD|\{\{[^}]*\}\})$/i;
@@ -63,7 +67,9 @@ export function redact(secret: string): string {
 export function findSecrets(text: string): Finding[] {
   // One pass over the whole text per rule; only rules that match anywhere are run line by line
   // (almost every page has no secret, so this is the whole cost of the stage).
+  const lower = text.toLowerCase();
   const candidates = rules.filter((rule) => {
+    if (rule.needle && !lower.includes(rule.needle)) return false;
     rule.pattern.lastIndex = 0;
     return rule.pattern.test(text);
   });

@@ -62,11 +62,19 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
   return function templates(files, metalsmith, done) {
     const debug = metalsmith.debug('runbook-smith:templates');
     const pages = files as unknown as Files;
-    const names = Object.keys(pages).filter((n) => isMarkdown(n));
-    for (const n of names) {
+    // Only pages with `{{` left outside code are templated: in-place runs on that subset (through
+    // Metalsmith's own run(), which scopes its file matching to it). The rest are not converted,
+    // validated or copied at all: at 10,000 benchmark pages that was ~0.8 s of this stage.
+    const subset: Metalsmith.Files = {};
+    for (const n of Object.keys(pages)) {
       const page = pages[n]!;
-      if (diagnostics.broken.has(page.source)) continue;
-      page.contents = Buffer.from(shield.shield(page.contents.toString('utf8')));
+      if (!isMarkdown(n) || diagnostics.broken.has(page.source)) continue;
+      const text = page.contents.toString('utf8');
+      if (!text.includes('{{')) continue;
+      const shielded = shield.shield(text);
+      if (!shielded.includes('{{')) continue; // braces only inside code: nothing to template
+      page.contents = Buffer.from(shielded);
+      subset[n] = page as unknown as Metalsmith.File;
     }
     const run = inPlace({
       transform: transformer as never,
@@ -74,13 +82,15 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
       extname: '.md',
       engineOptions: { filename: true },
     });
-    Promise.resolve(run(files, metalsmith, (err?: Error | null) => err && done(err)))
+    metalsmith
+      .run(subset, [run])
+      .then(() => metalsmith.run(files, [])) // scope Metalsmith's file list back to the whole site
       .then(() => {
-        for (const n of Object.keys(pages)) {
+        for (const n of Object.keys(subset)) {
           const page = pages[n]!;
-          if (isMarkdown(n)) page.contents = Buffer.from(shield.restore(page.contents.toString('utf8')));
+          page.contents = Buffer.from(shield.restore(page.contents.toString('utf8')));
         }
-        debug('templated %d pages', names.length);
+        debug('templated %d of %d pages', Object.keys(subset).length, Object.keys(pages).length);
         done();
       })
       .catch(done);

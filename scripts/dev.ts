@@ -155,14 +155,23 @@ export async function startDevServer(options: DevServerOptions) {
   };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
+/** `npm start [-- --port 4000 --source src]`. Resolves once serving; the server runs until Ctrl-C. */
+export async function main(args: string[]): Promise<number> {
   const arg = (name: string) => {
     const i = args.indexOf(name);
     return i === -1 ? undefined : args[i + 1];
   };
-  startDevServer({ root: process.cwd(), source: arg('--source'), port: Number(arg('--port') ?? 4000) }).catch((err) => {
+  try {
+    await startDevServer({ root: process.cwd(), source: arg('--source'), port: Number(arg('--port') ?? 4000) });
+    return 0;
+  } catch (err) {
     console.error(err instanceof Error ? err.message : err);
-    process.exitCode = 1;
+    return 1;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  void main(process.argv.slice(2)).then((code) => {
+    if (code) process.exitCode = code;
   });
 }

@@ -7,7 +7,7 @@
  *
  * This is Segment's language-picker idea (their `api-example` helper) applied to environments.
  */
-import { codeBlock } from '../../lib/highlight.ts';
+import { codeBlock } from '../../lib/highlight.mjs';
 import type { Environment } from '../../lib/schema.ts';
 import { escapeHtml } from '../../lib/text.ts';
 import { HelperUsageError, type ContentHelper, type HelperOptions } from './types.ts';

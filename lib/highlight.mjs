@@ -6,6 +6,9 @@
  * TextMate grammars run a regex engine per token), which alone would eat most of the 10k-page
  * build budget (issue #4). Terraform/HCL has no highlight.js grammar in the package; those blocks
  * are shown escaped and unhighlighted rather than guessed as another language.
+ *
+ * Plain JavaScript (types in highlight.d.mts) so the markdown worker threads can load it without a
+ * TypeScript loader: registering one per worker cost ~1.4 s of start-up at 10,000 pages.
  */
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
@@ -20,16 +23,17 @@ import python from 'highlight.js/lib/languages/python';
 import sql from 'highlight.js/lib/languages/sql';
 import typescript from 'highlight.js/lib/languages/typescript';
 import yaml from 'highlight.js/lib/languages/yaml';
-import { escapeHtml } from './text.ts';
 
 const LANGUAGES = { bash, dockerfile, go, ini, javascript, json, nginx, plaintext, python, sql, typescript, yaml };
+const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 for (const [name, lang] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, lang);
 hljs.registerAliases(['sh', 'shell', 'console', 'zsh'], { languageName: 'bash' });
 hljs.registerAliases(['toml'], { languageName: 'ini' });
 hljs.registerAliases(['text', 'txt'], { languageName: 'plaintext' });
 
 /** Highlighted HTML for a code block's text; plain escaped text for languages we don't know. */
-export function highlight(code: string, lang: string | undefined): string {
+export function highlight(code, lang) {
   const name = (lang ?? '').trim().toLowerCase();
   if (name && hljs.getLanguage(name)) {
     return hljs.highlight(code, { language: name, ignoreIllegals: true }).value;
@@ -38,7 +42,7 @@ export function highlight(code: string, lang: string | undefined): string {
 }
 
 /** A complete `<pre><code>` block, as Markdown renders fenced code. */
-export function codeBlock(code: string, lang: string | undefined): string {
+export function codeBlock(code, lang) {
   const cls = lang ? ` class="language-${escapeHtml(lang)} hljs"` : ' class="hljs"';
   return `<pre><code${cls}>${highlight(code, lang)}</code></pre>`;
 }

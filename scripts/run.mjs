@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * Runs one of the project's TypeScript entry points (build.ts, scripts/dev.ts, scripts/deploy.ts,
+ * bench/run-build.ts) from an esbuild bundle kept in node_modules/.cache/runbook-smith/, rebuilt
+ * only when a source file is newer than it.
+ *
+ *   node scripts/run.mjs build.ts --destination build
+ *
+ * Why: started through tsx, every run paid ~0.7 s before the first page (tsx's loader hooks handle
+ * each module import); from the bundle Node starts in ~0.1 s. Measured on 1,000 benchmark pages:
+ * 3.1-3.7 s through tsx, 2.5-2.8 s from the bundle. Dependencies stay external (node_modules).
+ * The entry point must export `main(argv): Promise<number>` (the exit code).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [entry, ...args] = process.argv.slice(2);
+if (!entry) {
+  console.error('usage: node scripts/run.mjs <entry.ts> [args...]');
+  process.exit(2);
+}
+const cacheDir = path.join(root, 'node_modules', '.cache', 'runbook-smith');
+const out = path.join(cacheDir, `${entry.replace(/[^a-z0-9]+/gi, '_')}.mjs`);
+
+/** Newest modification time of the sources a bundle is made from. */
+function newestSource() {
+  let newest = 0;
+  const visit = (p) => {
+    const st = fs.statSync(p, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isDirectory()) for (const e of fs.readdirSync(p)) visit(path.join(p, e));
+    else if (/\.(ts|mts|mjs|js|json)$/.test(p)) newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const p of ['build.ts', 'lib', 'plugins', 'scripts', path.dirname(entry), 'package.json']) visit(path.join(root, p));
+  return newest;
+}
+
+const built = fs.statSync(out, { throwIfNoEntry: false });
+if (!built || built.mtimeMs < newestSource()) {
+  const { build } = await import('esbuild');
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const tmp = `${out}.${process.pid}.tmp`;
+  await build({
+    entryPoints: [path.join(root, entry)],
+    outfile: tmp,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'inline',
+    logLevel: 'error',
+  });
+  fs.renameSync(tmp, out); // atomic: a concurrent run never loads a half-written bundle
+}
+
+const mod = await import(pathToFileURL(out).href);
+process.exitCode = await mod.main(args);
