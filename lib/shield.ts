@@ -60,8 +60,8 @@ const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
  * Fast path: the fenced code blocks that start at the left margin (0-3 spaces), found line by line
  * with CommonMark's fence rules, but only when every `{{` of the page is inside one of them (the
  * common case: a runbook whose only braces are a Go or Helm template in a code block). Otherwise
- * undefined, and the caller asks marked's lexer. Measured on 10,000 benchmark pages: lexing every
- * page took ~2.8 s of the templates stage; this scan takes ~0.1 s.
+ * undefined, and the caller asks marked's lexer. Measured on 10,000 benchmark pages (2 cores):
+ * marked's lexer over every page 2.1 s; this scan 0.06 s.
  */
 export function marginFencesHoldingAllBraces(markdown: string): Span[] | undefined {
   const spans: Span[] = [];

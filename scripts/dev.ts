@@ -12,6 +12,7 @@
  * (sirv, serve-handler) cannot do without writing the site to disk first, the cost this avoids.
  */
 import chokidar from 'chokidar';
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +46,7 @@ const CLIENT = `(() => {
     }
     el.textContent = 'Build problems (the last good version of each page is shown):\\n\\n' + problems.join('\\n\\n');
   };
+  es.addEventListener('open', () => { window.__rsLiveReload = true; });
   es.addEventListener('reload', () => location.reload());
   es.addEventListener('problems', (e) => show(JSON.parse(e.data)));
 })();`;
@@ -105,7 +107,9 @@ export async function startDevServer(options: DevServerOptions) {
     }
     const type = TYPES[path.extname(key)] ?? 'application/octet-stream';
     if (type.startsWith('text/html')) body = Buffer.from(body.toString('utf8').replace('</body>', '<script src="/__rs/live.js"></script></body>'));
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-cache' });
+    // Fingerprinted assets never change under the same name: a reload does not fetch them again.
+    const immutable = status === 200 && /^assets\/.+\.[0-9a-f]{8,}\.\w+$/.test(key);
+    res.writeHead(status, { 'content-type': type, 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
     res.end(body);
   });
 
@@ -130,11 +134,26 @@ export async function startDevServer(options: DevServerOptions) {
   const watcher = chokidar.watch([ctx.source, ctx.partialsDir, ctx.layoutsDir, ctx.assetsDir, path.join(ctx.root, 'site.yml')], {
     ignoreInitial: true,
   });
-  const onChange = (file: string) => {
+  // chokidar drops a second change event for the same file within 50 ms, so a save that reaches
+  // it as "truncate, then write" can be seen only half-written. Each change is applied at once and
+  // checked again after that window: if the file moved on since, it is applied again.
+  const seen = new Map<string, string>();
+  const stamp = (file: string) => {
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    return st ? `${st.size}:${st.mtimeMs}` : 'gone';
+  };
+  const apply = (file: string) => {
     const rel = path.relative(options.root, file);
+    seen.set(file, stamp(file));
     if (file.startsWith(ctx.source + path.sep)) enqueue(rel, () => site.sourceChanged(file));
     else if (file.startsWith(ctx.partialsDir + path.sep)) enqueue(rel, () => site.partialChanged(file));
     else enqueue(rel, () => site.full());
+  };
+  const onChange = (file: string) => {
+    apply(file);
+    setTimeout(() => {
+      if (stamp(file) !== seen.get(file)) apply(file);
+    }, 80).unref();
   };
   watcher.on('add', onChange).on('change', onChange).on('unlink', onChange);
   await new Promise<void>((resolve) => watcher.on('ready', () => resolve()));

@@ -28,8 +28,14 @@ async function edit(rel: string, content: string | null) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, content);
   }
-  // Wait for the first update, then until no new event has come for 150 ms: a save can reach the
-  // watcher as more than one event (truncate, then write), and the last one is what counts.
+  await quiet(seen);
+}
+
+/**
+ * Waits for the first update after event number `seen`, then until no new event has come for
+ * 150 ms: a save can reach the watcher as more than one event, and the last one is what counts.
+ */
+async function quiet(seen: number) {
   const deadline = Date.now() + 10_000;
   while (events.slice(seen).every((e) => e.event !== 'problems') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   for (let n = events.length; Date.now() < deadline; n = events.length) {
@@ -104,6 +110,17 @@ describe('dev server', () => {
     await edit('src/guide/beta.md', '---\ntitle: Beta\n---\nFixed.\n');
     expect(events.filter((e) => e.event === 'problems').at(-1)?.data).toEqual([]);
     expect((await get('/guide/beta/')).text).toContain('Fixed.');
+  });
+
+  it('a save that reaches the watcher half-written is applied again once complete', async () => {
+    const file = path.join(dir, 'src/guide/beta.md');
+    // First half, then (within chokidar's 50 ms window, whose second event it drops) the rest.
+    const seen = events.length;
+    fs.writeFileSync(file, '---\ntitle: Beta\n---\nFirst half');
+    await new Promise((r) => setTimeout(r, 25));
+    fs.appendFileSync(file, ' and second half.\n');
+    await quiet(seen);
+    expect((await get('/guide/beta/')).text).toContain('First half and second half.');
   });
 
   it('a title change updates every navigation that lists the page', async () => {
