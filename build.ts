@@ -76,6 +76,11 @@ export function pipeline(ctx: BuildContext, timings: Timings, onStage?: (name: s
 
 export interface BuildResult {
   ctx: BuildContext;
+  /**
+   * The built files with their metadata. When the build writes the site, each page's HTML is
+   * released once it is on disk (its `contents` is then empty), to keep memory flat on large
+   * sites; build with `write: false` to keep every file's contents.
+   */
   files: Metalsmith.Files;
   problems: readonly Problem[];
   timings: Timings;

@@ -371,6 +371,8 @@ export interface EditLatency {
   method: 'browser' | 'http';
   /** The dev server's own time per update (from its log), for comparison. */
   serverMs: number[];
+  /** 'browser': time until the harness saw the change (includes its polling across the reload). */
+  observedMs: number[];
 }
 
 export interface DevServer {
@@ -424,6 +426,7 @@ async function measureEditLatency(corpus: Corpus, edits: number): Promise<EditLa
   const file = path.join(corpus.dir, 'src', `${rel}.md`);
   const original = fs.readFileSync(file, 'utf8');
   const samples: number[] = [];
+  const observed: number[] = [];
   const chromium = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
   const useBrowser = fs.existsSync(chromium);
   const { chromium: pw } = await import('playwright-core');
@@ -440,9 +443,16 @@ async function measureEditLatency(corpus: Corpus, edits: number): Promise<EditLa
       const marker = `edit-latency-marker-${process.pid}-${i}`;
       await new Promise((r) => setTimeout(r, 300)); // let the previous edit settle
       const t0 = performance.now();
+      const wroteAt = performance.timeOrigin + t0; // epoch ms, the clock the page's timestamps use
       fs.writeFileSync(file, `${original}\n${marker}\n`);
       if (page) {
         await page.waitForFunction((m) => document.body?.textContent?.includes(m), marker, { timeout: 60_000, polling: 'raf' });
+        observed.push(performance.now() - t0);
+        // The reloaded page's own DOMContentLoaded, on the same clock as the write: free of the
+        // harness's polling delay across the navigation.
+        const shownAt = await page.evaluate(() => performance.timeOrigin + (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd);
+        samples.push(shownAt - wroteAt);
+        continue;
       } else {
         for (;;) {
           const res = await fetch(`${server.url}/${rel}/`).catch(() => undefined);
@@ -462,7 +472,7 @@ async function measureEditLatency(corpus: Corpus, edits: number): Promise<EditLa
     const m = /re-rendered .* in (\d+) ms/.exec(l);
     return m ? [Number(m[1])] : [];
   });
-  return { samples, medianMs: median(samples)!, method: useBrowser ? 'browser' : 'http', serverMs };
+  return { samples, medianMs: median(samples)!, method: useBrowser ? 'browser' : 'http', serverMs, observedMs: observed };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -566,7 +576,7 @@ function printResults(results: SizeResult[], runs: number): void {
     if (r.editLatency) {
       const e = r.editLatency;
       const pass = e.medianMs <= 200 ? 'PASS' : 'FAIL';
-      console.log(`N=${r.n} edit latency (${e.method === 'browser' ? 'edit to reloaded page in Chromium' : 'edit to served HTML, no browser'}): median ${e.medianMs.toFixed(0)} ms over ${e.samples.length} edits [${e.samples.map((x) => x.toFixed(0)).join(', ')}]; server re-render median ${median(e.serverMs)?.toFixed(0) ?? '-'} ms; target <= 200 ms: ${pass}`);
+      console.log(`N=${r.n} edit latency (${e.method === 'browser' ? 'file written to DOMContentLoaded of the reloaded page in Chromium' : 'edit to served HTML, no browser'}): median ${e.medianMs.toFixed(0)} ms over ${e.samples.length} edits [${e.samples.map((x) => x.toFixed(0)).join(', ')}]; seen by the harness: median ${median(e.observedMs)?.toFixed(0) ?? '-'} ms; server re-render median ${median(e.serverMs)?.toFixed(0) ?? '-'} ms; target <= 200 ms: ${pass}`);
     }
   }
 }
@@ -628,7 +638,7 @@ async function writeResults(results: SizeResult[], runs: number): Promise<void> 
       target: s.target ? { maxRatio: s.target.ratio, maxRssMB: s.target.rssMB ?? null } : null,
       verdict: s.verdict,
       reasons: s.reasons,
-      editLatency: r.editLatency ? { method: r.editLatency.method, medianMs: round(r.editLatency.medianMs), samplesMs: r.editLatency.samples.map((x) => round(x)), serverMedianMs: round(median(r.editLatency.serverMs)) } : null,
+      editLatency: r.editLatency ? { method: r.editLatency.method, medianMs: round(r.editLatency.medianMs), samplesMs: r.editLatency.samples.map((x) => round(x)), harnessMedianMs: round(median(r.editLatency.observedMs)), serverMedianMs: round(median(r.editLatency.serverMs)) } : null,
     };
   }
   const ordered = Object.fromEntries(Object.keys(sizes).sort((a, b) => Number(a) - Number(b)).map((k) => [k, sizes[k]]));

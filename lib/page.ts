@@ -24,8 +24,12 @@ export interface Page extends Omit<FrontMatter, 'title' | 'type'> {
   bodyLine: number;
   /** The front-matter YAML as written (line 2 of the file is its first line), to locate problems. */
   frontMatter?: string;
-  /** The Markdown body as written (after BOM/CRLF normalization), for locating problems. */
-  markdown: string;
+  /**
+   * The Markdown body as written, only for pages the build generates (they have no file). For a
+   * file, problems re-read it (lib/source-text.ts): keeping a copy of every body cost ~30 MB at
+   * 10,000 pages for a lookup that happens only when there is a mistake.
+   */
+  markdown?: string;
   /** Folder of the page relative to the source dir ('' for the root). */
   dir: string;
   /** True for a folder's index.md: the section page. */

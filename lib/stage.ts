@@ -21,6 +21,11 @@ export function stage(name: string, plugin: Metalsmith.Plugin, timings: Timings,
     const started = performance.now();
     const finish = (err?: unknown) => {
       timings.set(name, (timings.get(name) ?? 0) + performance.now() - started);
+      if (process.env.RS_TRACE_MEMORY) {
+        const m = process.memoryUsage();
+        const mb = (n: number) => Math.round(n / 1048576);
+        console.error(`[memory] after ${name}: rss ${mb(m.rss)} MB, heap used ${mb(m.heapUsed)} / total ${mb(m.heapTotal)} MB, buffers ${mb(m.arrayBuffers)} MB`);
+      }
       if (err) done((err instanceof Problem || err instanceof StageError ? err : new StageError(name, err)) as Error);
       else done(null, files, metalsmith);
     };

@@ -32,7 +32,8 @@ export function releasesDirFor(destination: string): string {
 export class ReleaseWriter {
   readonly dir: string;
   private readonly releases: string;
-  private readonly written = new Map<string, Buffer>();
+  /** Files handed over already (a stage hands a file over only once no later stage changes it). */
+  private readonly written = new Set<string>();
   private readonly folders = new Map<string, Promise<unknown>>();
   private readonly pending = new Set<Promise<void>>();
   private readonly waiting: (() => void)[] = [];
@@ -46,7 +47,7 @@ export class ReleaseWriter {
 
   /** Starts writing one file (path relative to the site root); returns at once. */
   write(name: string, contents: Buffer): void {
-    this.written.set(name, contents);
+    this.written.add(name);
     const task = this.slot()
       .then(() => this.folder(path.dirname(path.join(this.dir, name))))
       .then(() => fs.writeFile(path.join(this.dir, name), contents, { mode: 0o644 }))
@@ -64,7 +65,7 @@ export class ReleaseWriter {
   /** Writes the files not written yet (or changed since), the manifest, then swaps the destination. */
   async finish(files: Metalsmith.Files, manifest: object): Promise<WriteResult> {
     const names = Object.keys(files).sort();
-    for (const name of names) if (this.written.get(name) !== files[name]!.contents) this.write(name, files[name]!.contents);
+    for (const name of names) if (!this.written.has(name)) this.write(name, files[name]!.contents);
     await this.settle();
     if (this.failure) throw this.failure;
     await fs.writeFile(path.join(this.dir, '.runbook-smith.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -154,7 +154,7 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
         delete pages[name];
         continue;
       }
-      Object.assign(file, fm, page, { title, type, markdown: body, frontMatter: yamlText });
+      Object.assign(file, fm, page, { title, type, frontMatter: yamlText });
       if (type === 'runbook' && fm.last_reviewed) {
         // Compared with the build date (SOURCE_DATE_EPOCH when set), so builds stay reproducible.
         const state = reviewState(fm.last_reviewed, fm.review_every ?? site.review_every_days, ctx.now);
@@ -171,10 +171,10 @@ function validFields(data: Record<string, unknown>, bad: readonly PropertyKey[])
   return again.success ? again.data : {};
 }
 
-function pageBasics(source: string, body: string, bodyLine: number, _fm: object): Partial<Page> {
+function pageBasics(source: string, _body: string, bodyLine: number, _fm: object): Partial<Page> {
   const dir = source.includes('/') ? source.slice(0, source.lastIndexOf('/')) : '';
   const isIndex = /(^|\/)index\.(md|markdown)$/i.test(source);
-  return { source, bodyLine, markdown: body, dir, isIndex, section: dir, type: 'page' };
+  return { source, bodyLine, dir, isIndex, section: dir, type: 'page' };
 }
 
 function fallbackTitle(source: string): string {

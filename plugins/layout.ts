@@ -93,9 +93,13 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
       if (!key.endsWith('.html')) continue;
       const page = pages[key]!;
       page.contents = Buffer.from(render(page, page.contents.toString('utf8')));
-      // Finished: written now, while the next pages render (lib/write.ts). Only into the new
-      // release directory, which becomes the site only if the whole build succeeds.
-      if (!ctx.diagnostics.broken.has(page.source)) writer?.write(key.split(path.sep).join('/'), page.contents);
+      // Finished: written now, while the next pages render (lib/write.ts), only into the new release
+      // directory, which becomes the site only if the whole build succeeds. Its HTML is then let go:
+      // holding every page's HTML until the end was ~220 MB at 10,000 pages (peak RSS over 600 MB).
+      if (writer && !ctx.diagnostics.broken.has(page.source)) {
+        writer.write(key.split(path.sep).join('/'), page.contents);
+        page.contents = WRITTEN;
+      }
     }
 
     if (ctx.incremental) return; // the dev server re-rendered a few pages; the 404 page is unchanged
@@ -124,6 +128,9 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
 function escapeText(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/** What a page's contents become once the writer has them (see BuildResult in build.ts). */
+const WRITTEN = Buffer.alloc(0);
 
 declare module '../lib/page.ts' {
   interface Page {

@@ -16,6 +16,7 @@ import path from 'node:path';
 import type { BuildContext } from '../lib/context.ts';
 import { lineColumnAt } from '../lib/diagnostics.ts';
 import type { Files, Page } from '../lib/page.ts';
+import { sourceBody } from '../lib/source-text.ts';
 import { escapeHtml } from '../lib/text.ts';
 
 interface LinkTag {
@@ -103,12 +104,13 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
       const page = pages[key]!;
       if (ctx.diagnostics.broken.has(page.source)) continue;
       const html = page.contents.toString('utf8');
+      const body = () => page.markdown ?? sourceBody(ctx, page);
       let out = '';
       let at = 0;
       for (const link of scan.links) {
         const resolved = resolve(link.value, page);
         if (resolved.problem) {
-          const where = locate(page, link.value);
+          const where = locate(page, body(), link.value);
           ctx.diagnostics.report(page.source, {
             code: 'link/broken',
             line: where.line,
@@ -189,8 +191,7 @@ function safeDecode(s: string): string {
 }
 
 /** The line of the page's source that wrote a link: search the Markdown for the target text. */
-function locate(page: Page, value: string): { line: number; column: number } {
-  const text = page.markdown ?? '';
+function locate(page: Page, text: string, value: string): { line: number; column: number } {
   const candidates = [value, decodeHTML(value), safeDecode(value), value.replace(/%20/g, ' ')];
   for (const c of candidates) {
     const i = text.indexOf(c);
