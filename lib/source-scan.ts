@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Diagnostics } from './diagnostics.ts';
+import { walk } from './walk.ts';
 
 /**
  * Returns the paths (relative to the source folder, as glob patterns with special characters
@@ -16,36 +17,21 @@ import type { Diagnostics } from './diagnostics.ts';
 export function scanSource(sourceDir: string, projectRoot: string, diagnostics: Diagnostics): Set<string> {
   const refused = new Set<string>();
   const root = safeRealpath(projectRoot) ?? projectRoot;
-  const walk = (dir: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
+  for (const { full, rel, entry } of walk(sourceDir)) {
+    if (!entry.isSymbolicLink()) continue;
+    const real = safeRealpath(full);
+    const report = (message: string, hint: string) => {
+      refused.add(rel.replace(/[\\*?!()[\]{}+@]/g, '\\$&'));
+      diagnostics.report(rel, { code: 'file/symlink', message, hint });
+    };
+    if (!real) {
+      report('this is a link to a file that does not exist', 'Delete the link, or point it at an existing file.');
+    } else if (real !== root && !real.startsWith(root + path.sep)) {
+      report(`this is a link to ${real}, outside the repository; the build does not read files from outside`, 'Copy the file into src/ instead of linking to it.');
+    } else if (fs.statSync(real).isDirectory()) {
+      report('this is a link to a folder; the build does not follow links to folders (they can loop)', 'Move or copy the folder into place instead of linking to it.');
     }
-    for (const e of entries) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        walk(full);
-        continue;
-      }
-      if (!e.isSymbolicLink()) continue;
-      const rel = path.relative(sourceDir, full).split(path.sep).join('/');
-      const real = safeRealpath(full);
-      const report = (message: string, hint: string) => {
-        refused.add(path.relative(sourceDir, full).replace(/[\\*?!()[\]{}+@]/g, '\\$&'));
-        diagnostics.report(rel, { code: 'file/symlink', message, hint });
-      };
-      if (!real) {
-        report('this is a link to a file that does not exist', 'Delete the link, or point it at an existing file.');
-      } else if (real !== root && !real.startsWith(root + path.sep)) {
-        report(`this is a link to ${real}, outside the repository; the build does not read files from outside`, 'Copy the file into src/ instead of linking to it.');
-      } else if (fs.statSync(real).isDirectory()) {
-        report('this is a link to a folder; the build does not follow links to folders (they can loop)', 'Move or copy the folder into place instead of linking to it.');
-      }
-    }
-  };
-  walk(sourceDir);
+  }
   return refused;
 }
 

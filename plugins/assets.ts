@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
+import { walk } from '../lib/walk.ts';
 
 export type AssetMap = Record<string, string>;
 
@@ -21,26 +22,13 @@ export default function assets(ctx: BuildContext): Metalsmith.Plugin {
   return function assets(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:assets');
     const map: AssetMap = {};
-    const walk = (dir: string) => {
-      let entries: fs.Dirent[] = [];
-      try {
-        entries = fs.readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        const full = path.join(dir, e.name);
-        if (e.isDirectory()) walk(full);
-        else if (e.isFile()) {
-          const rel = path.relative(ctx.assetsDir, full).split(path.sep).join('/');
-          const contents = fs.readFileSync(full);
-          const out = `assets/${fingerprint(rel, contents)}`;
-          files[out] = { contents, mode: '0644' };
-          map[rel] = `/${out}`;
-        }
-      }
-    };
-    walk(ctx.assetsDir);
+    for (const { full, rel, entry } of walk(ctx.assetsDir)) {
+      if (!entry.isFile()) continue;
+      const contents = fs.readFileSync(full);
+      const out = `assets/${fingerprint(rel, contents)}`;
+      files[out] = { contents, mode: '0644' };
+      map[rel] = `/${out}`;
+    }
     metalsmith.metadata({ assets: map });
     debug('%d assets', Object.keys(map).length);
   };

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
 import { normalizeNewlines } from '../lib/text.ts';
+import { walk } from '../lib/walk.ts';
 import { handlebarsErrorPosition } from './templates.ts';
 
 export interface PartialsOptions {
@@ -45,30 +46,9 @@ export function loadPartials(ctx: BuildContext): readonly PartialSource[] {
 }
 
 export function readPartials(directory: string): PartialSource[] {
-  const out: PartialSource[] = [];
-  const walk = (dir: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const e of entries) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.isFile() && defaults.extensions.includes(path.extname(e.name))) {
-        const rel = path.relative(directory, full).split(path.sep).join('/');
-        out.push({
-          name: rel.slice(0, -path.extname(rel).length),
-          file: full,
-          text: normalizeNewlines(fs.readFileSync(full, 'utf8')),
-        });
-      }
-    }
-  };
-  walk(directory);
-  return out;
+  return walk(directory)
+    .filter(({ entry }) => entry.isFile() && defaults.extensions.includes(path.extname(entry.name)))
+    .map(({ full, rel }) => ({ name: rel.slice(0, -path.extname(rel).length), file: full, text: normalizeNewlines(fs.readFileSync(full, 'utf8')) }));
 }
 
 interface Include {

@@ -7,19 +7,17 @@
  * Needs /usr/sbin/nginx (apt-get install nginx-light) or NGINX_BIN=<path>;
  * only the end-to-end part is skipped without it.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as http from "node:http";
-import * as net from "node:net";
 import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publish, rollback } from "../../scripts/deploy.ts";
 import { contentHash, type FixtureSite, makeBuild, makeSite, PAGES, tempDir } from "./fixtures.ts";
-import { EXPECTED_MARKERS, NGINX_CONF, renderNginxConf, writeTestConf } from "./nginx-config.ts";
+import { NGINX, startNginx, type Nginx } from "../helpers/nginx.ts";
+import { EXPECTED_MARKERS, NGINX_CONF, renderNginxConf } from "./nginx-config.ts";
 
-const NGINX = process.env.NGINX_BIN ?? "/usr/sbin/nginx";
 const haveNginx = existsSync(NGINX);
 // In CI (.ci/run sets RS_REQUIRE_E2E=1) a missing nginx is a failure, never a skip.
 if (!haveNginx && process.env.RS_REQUIRE_E2E === "1") throw new Error(`RS_REQUIRE_E2E=1 but ${NGINX} not found: the nginx tests must run here.`);
@@ -63,8 +61,7 @@ describe.skipIf(!haveNginx)(`nginx end to end (skipped only when ${NGINX} is not
   let target: string;
   let prefix: string;
   let port: number;
-  let nginx: ChildProcess | undefined;
-  let nginxStderr = "";
+  let nginx: Nginx | undefined;
   let siteA: FixtureSite;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
@@ -76,28 +73,13 @@ describe.skipIf(!haveNginx)(`nginx end to end (skipped only when ${NGINX} is not
     siteA = site;
     await publish({ source: build, target });
 
-    port = await freePort();
-    const isRoot = process.getuid?.() === 0;
-    const conf = await writeTestConf({ root: path.join(target, "current"), port, prefix, userRoot: isRoot });
-    const args = ["-p", prefix, "-e", path.join(prefix, "logs", "error.log"), "-c", conf];
-    const check = spawnSync(NGINX, ["-t", ...args], { encoding: "utf8" });
-    if (check.status !== 0) throw new Error(`nginx -t rejected the generated config:\n${check.stderr}`);
-    expect(check.stderr).not.toMatch(/\[warn\]|\[emerg\]/);
-
-    nginx = spawn(NGINX, [...args, "-g", "daemon off;"], { stdio: ["ignore", "ignore", "pipe"] });
-    nginx.stderr?.on("data", (chunk: Buffer) => (nginxStderr += chunk.toString()));
-    await waitForPort(port, nginx, () => nginxStderr);
+    nginx = await startNginx(path.join(target, "current"), prefix);
+    port = nginx.port;
   }, 20_000);
 
   afterAll(async () => {
     agent.destroy();
-    if (nginx && nginx.exitCode === null && nginx.signalCode === null) {
-      const exited = new Promise((resolve) => nginx?.once("exit", resolve));
-      nginx.kill("SIGTERM");
-      const timer = setTimeout(() => nginx?.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await nginx?.stop();
     if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   }, 15_000);
 
@@ -290,34 +272,3 @@ function decode(res: Response): Buffer {
   return res.headers["content-encoding"] === "gzip" ? gunzipSync(res.body) : res.body;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, proc: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null || proc.signalCode !== null) {
-      throw new Error(`nginx exited (${proc.exitCode ?? proc.signalCode}) before listening:\n${stderr()}`);
-    }
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, "127.0.0.1");
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nginx did not listen on 127.0.0.1:${port} within 10 s:\n${stderr()}`);
-}
