@@ -33,7 +33,8 @@ function newestSource() {
     if (st.isDirectory()) for (const e of fs.readdirSync(p)) visit(path.join(p, e));
     else if (/\.(ts|mts|mjs|js|json)$/.test(p)) newest = Math.max(newest, st.mtimeMs);
   };
-  for (const p of ['build.ts', 'lib', 'plugins', 'scripts', path.dirname(entry), 'package.json']) visit(path.join(root, p));
+  // The entry file itself (not its folder: bench/ holds generated corpora), and the source folders.
+  for (const p of [entry, 'build.ts', 'lib', 'plugins', 'scripts', 'package.json']) visit(path.join(root, p));
   return newest;
 }
 
