@@ -82,6 +82,11 @@ describe(".github/workflows/site.yml", () => {
     expect(upload?.with).toMatchObject({ name: "site-preview", path: "_site/", "if-no-files-found": "error" });
   });
 
+  it("build job checks out the full history, so each page's \"Last updated\" comes from its own commits", () => {
+    const checkout = steps("build").find((s) => s.uses?.startsWith("actions/checkout@"));
+    expect(checkout?.with).toMatchObject({ "fetch-depth": 0 });
+  });
+
   it("every job sets node up from .nvmrc with the npm cache", async () => {
     const nvmrc = (await fs.readFile(path.join(repoRoot, ".nvmrc"), "utf8")).trim();
     expect(nvmrc).toMatch(/^\d+(\.\d+){0,2}$/);
