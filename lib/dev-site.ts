@@ -94,7 +94,6 @@ export class DevSite {
   /** A file under src/ changed, was added or was removed. */
   async sourceChanged(absPath: string): Promise<UpdateResult> {
     const key = path.relative(this.ctx.source, absPath);
-    const source = key.split(path.sep).join('/');
     const exists = fs.existsSync(absPath);
     if (!exists || !this.raw.has(key) || !/\.(md|markdown)$/i.test(key)) return this.full();
     const t0 = performance.now();
@@ -102,7 +101,6 @@ export class DevSite {
     this.raw.set(key, file);
     const result = await this.runLocal([key]);
     if (!result) return this.full();
-    void source;
     return { ...result, ms: performance.now() - t0 };
   }
 

@@ -99,11 +99,6 @@ export class ReleaseWriter {
   }
 }
 
-/** Writes a whole site in one go (no pages handed over earlier). */
-export async function writeSite(files: Metalsmith.Files, destination: string, manifest: object): Promise<WriteResult> {
-  return new ReleaseWriter(destination).finish(files, manifest);
-}
-
 /**
  * Keeps the new release and the one before it (a reader may still be reading it), and removes
  * older ones in a detached process, so a large site's delete does not hold up the build.

@@ -49,10 +49,10 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
       }
 
       const text = normalizeNewlines(file.contents.toString('utf8'));
-      const parsed = parse(text, source, report);
+      const parsed = parse(text, report);
       if (!parsed) {
         // Keep the page (without templating) so links to it still resolve; the build fails anyway.
-        Object.assign(file, pageBasics(source, text, 1, {}), { title: fallbackTitle(source) });
+        Object.assign(file, pageBasics(source, 1), { title: fallbackTitle(source) });
         file.contents = Buffer.from(text);
         continue;
       }
@@ -83,7 +83,7 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
       // Keep the fields that are valid, so one wrong field does not cascade into "no title" and the like.
       const fm = result.success ? result.data : validFields(data, result.error.issues.map((i) => i.path[0]));
 
-      const page = pageBasics(source, body, bodyLine, fm);
+      const page = pageBasics(source, bodyLine);
       const isIndex = page.isIndex!;
       const topSection = source.includes('/') ? source.split('/')[0]! : '';
       const type = fm.type ?? (runbookSections.has(topSection) && !isIndex ? 'runbook' : 'page');
@@ -171,7 +171,7 @@ function validFields(data: Record<string, unknown>, bad: readonly PropertyKey[])
   return again.success ? again.data : {};
 }
 
-function pageBasics(source: string, _body: string, bodyLine: number, _fm: object): Partial<Page> {
+function pageBasics(source: string, bodyLine: number): Partial<Page> {
   const dir = source.includes('/') ? source.slice(0, source.lastIndexOf('/')) : '';
   const isIndex = /(^|\/)index\.(md|markdown)$/i.test(source);
   return { source, bodyLine, dir, isIndex, section: dir, type: 'page' };
@@ -220,7 +220,7 @@ interface Parsed {
   yamlText: string | undefined;
 }
 
-function parse(text: string, source: string, report: (i: Parameters<BuildContext['diagnostics']['report']>[1]) => void): Parsed | undefined {
+function parse(text: string, report: (i: Parameters<BuildContext['diagnostics']['report']>[1]) => void): Parsed | undefined {
   const lines = text.split('\n');
   if (!/^---[ \t]*$/.test(lines[0] ?? '')) return { data: {}, body: text, bodyLine: 1, yamlText: undefined };
 
@@ -262,7 +262,6 @@ function parse(text: string, source: string, report: (i: Parameters<BuildContext
     return undefined;
   }
   const body = lines.slice(close + 1).join('\n');
-  void source;
   return { data: { ...(data as Record<string, unknown>) }, body, bodyLine: close + 2, yamlText };
 }
 

@@ -15,7 +15,7 @@ import type { BuildContext } from '../lib/context.ts';
 import { NavRenderer, tocHtml } from '../lib/nav.ts';
 import type { Files, Page } from '../lib/page.ts';
 import { frontMatterFields } from '../lib/schema.ts';
-import { headingId, slugify } from '../lib/text.ts';
+import { escapeHtml, headingId, slugify } from '../lib/text.ts';
 import type { AssetMap } from './assets.ts';
 import type { Navigation } from './sections.ts';
 
@@ -119,14 +119,10 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
       generated404: true,
       headings: [],
     } as Page & { generated404: boolean };
-    const body = `<p>There is no page at this address. It may have moved when a runbook was renamed.</p><p>Search above, or start from a section:</p><ul class="listing">${meta.nav.top.map((s) => `<li><a href="${s.index.url}">${escapeText(s.index.title)}</a></li>`).join('')}</ul>`;
+    const body = `<p>There is no page at this address. It may have moved when a runbook was renamed.</p><p>Search above, or start from a section:</p><ul class="listing">${meta.nav.top.map((s) => `<li><a href="${escapeHtml(s.index.url)}">${escapeHtml(s.index.title)}</a></li>`).join('')}</ul>`;
     pages['404.html'] = { ...notFound, contents: Buffer.from(render(notFound, body)) };
     debug('rendered %d pages with %d layouts', Object.keys(pages).length, compiled.size);
   };
-}
-
-function escapeText(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** What a page's contents become once the writer has them (see BuildResult in build.ts). */

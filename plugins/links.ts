@@ -173,7 +173,7 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
             hint: `Anchors are heading texts in lowercase with dashes${near.length ? `; that page has: ${near.map((i) => `#${i}`).join(', ')}` : ''}.`,
           };
         }
-        return { url: `${url}#${encodeURIComponent(anchor)}`.replace(/^#/, '#') };
+        return { url: `${url}#${encodeURIComponent(anchor)}` };
       }
       return { url: url || href };
     }
