@@ -1,12 +1,12 @@
 /**
  * Stage 5, headings: records every h2 of a page (plain text and a unique id) as `headings` for the
  * sidebar, gives every heading an id (GitHub's slug rules, unique on the page) so `#anchors`
- * resolve, and gives each h2 and h3 an anchor link. The HTML is read with htmlparser2, and the
- * page is edited only at the tag positions it reports.
+ * resolve, and gives each h2 and h3 an anchor link. The HTML is read with htmlparser2 (lib/html-scan.ts),
+ * the page is edited only at the tag positions it reports, and the scan is kept for the links stage.
  */
 import GithubSlugger from 'github-slugger';
-import { Parser } from 'htmlparser2';
 import type Metalsmith from 'metalsmith';
+import { rememberScan, scanHtml, type LinkTag } from '../lib/html-scan.ts';
 import type { Files, Heading } from '../lib/page.ts';
 import { escapeHtml } from '../lib/text.ts';
 
@@ -17,44 +17,6 @@ export interface HeadingsOptions {
 
 export const defaults = { anchors: ['h2', 'h3'] };
 
-interface Found {
-  tag: string;
-  openStart: number;
-  openEnd: number;
-  closeStart: number;
-  text: string;
-  id?: string;
-}
-
-/** Finds h1-h6 elements with their offsets and plain text. */
-export function scanHeadings(html: string): Found[] {
-  const out: Found[] = [];
-  let current: Found | undefined;
-  const parser = new Parser(
-    {
-      onopentag(name, attrs) {
-        if (/^h[1-6]$/.test(name) && !current) {
-          current = { tag: name, openStart: parser.startIndex, openEnd: parser.endIndex, closeStart: -1, text: '', id: attrs.id };
-        }
-      },
-      ontext(text) {
-        if (current) current.text += text;
-      },
-      onclosetag(name) {
-        if (current && name === current.tag) {
-          current.closeStart = parser.startIndex;
-          current.text = current.text.replace(/\s+/g, ' ').trim();
-          out.push(current);
-          current = undefined;
-        }
-      },
-    },
-    { decodeEntities: true },
-  );
-  parser.end(html);
-  return out;
-}
-
 export default function headings(options: HeadingsOptions = {}): Metalsmith.Plugin {
   const anchors = new Set(options.anchors ?? defaults.anchors);
   return function headings(files, metalsmith) {
@@ -64,26 +26,43 @@ export default function headings(options: HeadingsOptions = {}): Metalsmith.Plug
       if (!key.endsWith('.html')) continue;
       const page = pages[key]!;
       const html = page.contents.toString('utf8');
-      const found = html.includes('<h') ? scanHeadings(html) : [];
+      const scan = scanHtml(html);
       const slugger = new GithubSlugger();
       const list: Heading[] = [];
+      // The edited HTML, and where each original offset moved to (for the links the scan found).
+      const edits: { at: number; delta: number }[] = [];
+      const added: LinkTag[] = [];
       let out = '';
       let at = 0;
-      for (const h of found) {
+      for (const h of scan.headings) {
         if (h.closeStart < 0) continue;
         const id = h.id ?? slugger.slug(h.text || h.tag);
         if (h.id) slugger.slug(h.id); // reserve it so generated ids don't collide
+        else scan.ids.add(id);
         if (h.tag === 'h2') list.push({ text: h.text, id });
         const open = h.id ? html.slice(h.openStart, h.openEnd + 1) : `<${h.tag} id="${escapeHtml(id)}">`;
         const inner = html.slice(h.openEnd + 1, h.closeStart);
-        const anchor = anchors.has(h.tag)
-          ? `<a class="heading-anchor" href="#${escapeHtml(encodeURIComponent(id))}" aria-label="Link to the section ${escapeHtml(h.text)}">#</a>`
-          : '';
-        out += html.slice(at, h.openStart) + open + inner + anchor;
+        out += html.slice(at, h.openStart) + open + inner;
+        edits.push({ at: h.openEnd + 1, delta: open.length - (h.openEnd + 1 - h.openStart) });
+        if (anchors.has(h.tag)) {
+          const href = `#${encodeURIComponent(id)}`;
+          const anchorOpen = `<a class="heading-anchor" href="${escapeHtml(href)}" aria-label="Link to the section ${escapeHtml(h.text)}">`;
+          const anchor = `${anchorOpen}#</a>`;
+          added.push({ start: out.length, end: out.length + anchorOpen.length - 1, attr: 'href', value: href });
+          out += anchor;
+          edits.push({ at: h.closeStart, delta: anchor.length });
+        }
         at = h.closeStart;
       }
-      if (found.length) page.contents = Buffer.from(out + html.slice(at));
       page.headings = list;
+      if (!edits.length) {
+        rememberScan(page.contents, scan);
+        continue;
+      }
+      page.contents = Buffer.from(out + html.slice(at));
+      const moved = (p: number) => edits.reduce((sum, e) => (e.at <= p ? sum + e.delta : sum), p);
+      const links = [...scan.links.map((l) => ({ ...l, start: moved(l.start), end: moved(l.end) })), ...added].sort((x, y) => x.start - y.start);
+      rememberScan(page.contents, { ids: scan.ids, links });
     }
     debug('done');
   };

@@ -10,42 +10,18 @@
  * the offsets the parser reports.
  */
 import { decodeHTML } from 'entities';
-import { Parser } from 'htmlparser2';
 import type Metalsmith from 'metalsmith';
 import path from 'node:path';
 import type { BuildContext } from '../lib/context.ts';
 import { lineColumnAt } from '../lib/diagnostics.ts';
+import { recallScan, scanHtml, type HtmlScan } from '../lib/html-scan.ts';
 import type { Files, Page } from '../lib/page.ts';
 import { sourceBody } from '../lib/source-text.ts';
 import { escapeHtml } from '../lib/text.ts';
 
-interface LinkTag {
-  start: number;
-  end: number;
-  attr: 'href' | 'src';
-  value: string;
-}
-
-interface Scan {
-  ids: Set<string>;
-  links: LinkTag[];
-}
-
-export function scanPage(html: string): Scan {
-  const ids = new Set<string>();
-  const links: LinkTag[] = [];
-  const parser = new Parser(
-    {
-      onopentag(name, attrs) {
-        if (attrs.id) ids.add(attrs.id);
-        if (name === 'a' && attrs.name) ids.add(attrs.name);
-        const attr = name === 'a' ? 'href' : name === 'img' ? 'src' : undefined;
-        if (attr && attrs[attr] !== undefined) links.push({ start: parser.startIndex, end: parser.endIndex, attr, value: attrs[attr]! });
-      },
-    },
-    { decodeEntities: true },
-  );
-  parser.end(html);
+/** Ids and link tags of a page's HTML (one htmlparser2 pass; see lib/html-scan.ts). */
+export function scanPage(html: string): HtmlScan {
+  const { ids, links } = scanHtml(html);
   return { ids, links };
 }
 
@@ -64,13 +40,13 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
     const bySource = new Map<string, Page>();
     const byUrl = new Map<string, Page>();
     const statics = new Set<string>();
-    const scans = new Map<string, Scan>();
+    const scans = new Map<string, HtmlScan>();
     for (const key of Object.keys(pages)) {
       const file = pages[key]!;
       if (key.endsWith('.html') && file.url) {
         bySource.set(file.source, file);
         byUrl.set(file.url, file);
-        scans.set(key, scanPage(file.contents.toString('utf8')));
+        scans.set(key, recallScan(file.contents) ?? scanPage(file.contents.toString('utf8')));
       } else {
         statics.add(key.split(path.sep).join('/'));
       }
