@@ -438,6 +438,7 @@
 
   function render(query) {
     var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+    list.setAttribute('data-query', query); // which query the list shows (typing re-renders it)
     list.innerHTML = results
       .map(function (r, i) {
         var matched = (r.terms || []).concat(terms);

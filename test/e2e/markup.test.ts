@@ -60,7 +60,7 @@ describe.skipIf(!!skipReason)('markup in front matter is shown as text', () => {
     await page.goto(`${nginx.origin}/drills/other/`);
     expect(await page.textContent('.section-nav a[href="/drills/zebra/"]')).toBe(TITLE);
     await page.fill('#search-input', 'zebra');
-    await page.waitForSelector('#search-results .search__page');
+    await page.waitForSelector('#search-results[data-query="zebra"] .search__page');
     const titles = await page.$$eval('#search-results .search__page', (els) => els.map((e) => e.textContent));
     expect(titles).toContain(TITLE);
 
