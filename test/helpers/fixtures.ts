@@ -12,8 +12,11 @@ import { expect } from 'vitest';
 import { build, type BuildResult } from '../../build.ts';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
-/** The fixed "today" of fixture builds, so review dates give the same output on any day. */
-export const FIXTURE_NOW = new Date('2026-11-22T12:00:00Z');
+/**
+ * The fixed "today" of fixture builds, given the way CI and reproducible builds give it:
+ * SOURCE_DATE_EPOCH (2026-11-22T12:00:00Z), so review dates give the same output on any day.
+ */
+export const SOURCE_DATE_EPOCH = '1795348800';
 
 export function tempDir(prefix = 'rs-'): string {
   const base = path.resolve(import.meta.dirname, '../.tmp');
@@ -26,8 +29,15 @@ export async function buildFixture(name: string): Promise<{ result: BuildResult;
   const out = tempDir(`${name}-`);
   const site = path.join(out, 'site');
   const layouts = fs.existsSync(path.join(root, 'layouts')) ? undefined : path.join(FIXTURES, '_layouts');
-  const result = await build({ root, destination: site, now: FIXTURE_NOW, layouts });
-  return { result, site };
+  const saved = process.env.SOURCE_DATE_EPOCH;
+  process.env.SOURCE_DATE_EPOCH = SOURCE_DATE_EPOCH;
+  try {
+    const result = await build({ root, destination: site, layouts });
+    return { result, site };
+  } finally {
+    if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
+    else process.env.SOURCE_DATE_EPOCH = saved;
+  }
 }
 
 /**
