@@ -467,6 +467,8 @@ async function measureEditLatency(corpus: Corpus, edits: number): Promise<EditLa
     fs.writeFileSync(file, original); // hard link: hugo-content sees the original again too
     await browser?.close();
     await server.stop();
+    // The server's own account of each edit, for when a sample looks wrong.
+    fs.writeFileSync(path.join(WORK, `dev-server-${corpus.n}.log`), `${server.log.join('\n')}\n`);
   }
   const serverMs = server.log.flatMap((l) => {
     const m = /re-rendered .* in (\d+) ms/.exec(l);
