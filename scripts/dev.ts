@@ -33,7 +33,10 @@ const TYPES: Record<string, string> = {
 
 /** The browser side of live reload: reload on change, show problems over the page. */
 const CLIENT = `(() => {
-  const es = new EventSource('/__rs/events?path=' + encodeURIComponent(location.pathname));
+  // The update this page was served at: an update that happens before this stream connects (the
+  // page was still loading) is caught on connect, not lost.
+  const served = document.documentElement.getAttribute('data-rs-version') || '0';
+  const es = new EventSource('/__rs/events?path=' + encodeURIComponent(location.pathname) + '&version=' + served);
   const show = (problems) => {
     let el = document.getElementById('__rs-overlay');
     if (!problems.length) { if (el) el.remove(); return; }
@@ -67,6 +70,9 @@ export async function startDevServer(options: DevServerOptions) {
   reportProblems();
 
   const clients = new Set<http.ServerResponse>();
+  // Updates are numbered; each URL remembers the last update that changed it.
+  let version = 0;
+  const changedAt = new Map<string, number>();
   const send = (event: string, data: unknown) => {
     for (const c of clients) c.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
@@ -82,6 +88,9 @@ export async function startDevServer(options: DevServerOptions) {
     if (url.pathname === '/__rs/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       res.write(`event: problems\ndata: ${JSON.stringify(site.problems.map((p) => p.format()))}\n\n`);
+      const path = url.searchParams.get('path') ?? '/';
+      const served = Number(url.searchParams.get('version') ?? 0);
+      if ((changedAt.get(path) ?? 0) > served) res.write(`event: reload\ndata: ${JSON.stringify([path])}\n\n`);
       clients.add(res);
       req.on('close', () => clients.delete(res));
       return;
@@ -106,7 +115,14 @@ export async function startDevServer(options: DevServerOptions) {
       body = site.output.get(key) ?? Buffer.from('Not found');
     }
     const type = TYPES[path.extname(key)] ?? 'application/octet-stream';
-    if (type.startsWith('text/html')) body = Buffer.from(body.toString('utf8').replace('</body>', '<script src="/__rs/live.js"></script></body>'));
+    if (type.startsWith('text/html')) {
+      body = Buffer.from(
+        body
+          .toString('utf8')
+          .replace(/<html\b/, `<html data-rs-version="${version}"`)
+          .replace('</body>', '<script src="/__rs/live.js"></script></body>'),
+      );
+    }
     // Fingerprinted assets never change under the same name: a reload does not fetch them again.
     const immutable = status === 200 && /^assets\/.+\.[0-9a-f]{8,}\.\w+$/.test(key);
     res.writeHead(status, { 'content-type': type, 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
@@ -122,7 +138,11 @@ export async function startDevServer(options: DevServerOptions) {
         const problems = reportProblems();
         log(`${what}: ${r.kind === 'full' ? 'rebuilt the site' : `re-rendered ${r.urls.join(', ')}`} in ${r.ms.toFixed(0)} ms`);
         send('problems', problems);
-        if (r.urls.length) send('reload', r.urls);
+        if (r.urls.length) {
+          version++;
+          for (const u of r.urls) changedAt.set(u, version);
+          send('reload', r.urls);
+        }
       } catch (err) {
         log(`${what}: ${err instanceof Error ? err.message : String(err)}`);
         send('problems', [String(err instanceof Error ? err.message : err)]);

@@ -123,6 +123,28 @@ describe('dev server', () => {
     expect((await get('/guide/beta/')).text).toContain('First half and second half.');
   });
 
+  it('a change made while a page was still loading reloads it as soon as its live-reload stream connects', async () => {
+    const html = (await get('/guide/alpha/')).text;
+    const served = /data-rs-version="(\d+)"/.exec(html)![1]!;
+    await edit('src/guide/alpha.md', '---\ntitle: Alpha\n---\nAlpha text, changed before the stream connected.\n\n{{> note}}\n');
+    // The page loaded before the edit connects only now, with the version it was served at.
+    const abort = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${server.port}/__rs/events?path=/guide/alpha/&version=${served}`, { signal: abort.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    const deadline = Date.now() + 2_000; // what the server says on connect comes at once
+    while (!text.includes('event: reload') && Date.now() < deadline) {
+      const next = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(r, deadline - Date.now()))]);
+      if (!next || next.done) break;
+      text += new TextDecoder().decode(next.value);
+    }
+    abort.abort();
+    expect(text).toContain('event: reload');
+    // A page served after the edit is not told to reload again.
+    const fresh = /data-rs-version="(\d+)"/.exec((await get('/guide/alpha/')).text)![1]!;
+    expect(Number(fresh)).toBeGreaterThan(Number(served));
+  });
+
   it('a title change updates every navigation that lists the page', async () => {
     await edit('src/guide/beta.md', '---\ntitle: Beta renamed\n---\nFixed.\n');
     expect((await get('/guide/alpha/')).text).toContain('>Beta renamed</a>');
