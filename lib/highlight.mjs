@@ -1,10 +1,10 @@
 /**
  * Syntax highlighting at build time, so no highlighter is shipped to the browser.
  *
- * highlight.js (core plus the languages runbooks use) rather than Shiki: measured on this
- * machine over 10,000 three-line shell blocks, highlight.js took ~0.35 s and Shiki ~4 s (its
- * TextMate grammars run a regex engine per token), which alone would eat most of the 10k-page
- * build budget (issue #4). Terraform/HCL has no highlight.js grammar in the package; those blocks
+ * highlight.js (core plus the languages runbooks use) rather than Shiki: measured on this machine
+ * (2 cores) over the 10,000 shell blocks of the benchmark corpus, highlight.js took 217-255 ms and
+ * Shiki 4 (github-light theme) 4.7 s, its TextMate grammars running a regular-expression engine per
+ * token; that alone would be half of the 10,000-page build budget (issue #4). Terraform/HCL has no highlight.js grammar in the package; those blocks
  * are shown escaped and unhighlighted rather than guessed as another language.
  *
  * Plain JavaScript (types in highlight.d.mts) so the markdown worker threads can load it without a
