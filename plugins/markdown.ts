@@ -5,7 +5,7 @@
  *
  * Measured alternatives (10,000 benchmark pages, 2 cores): marked 18 and markdown-it 15 parse no
  * faster than marked 4.3 (1.7-2.3 s each); rendering on two worker threads saved only ~20% (each
- * worker pays marked's JIT warm-up again) for ~100 MB more memory, so it is not used.
+ * worker pays marked's JIT warm-up again) for ~40 MB more peak memory, so it is not used.
  */
 import markdownPlugin from '@metalsmith/markdown';
 import type Metalsmith from 'metalsmith';
