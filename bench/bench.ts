@@ -28,6 +28,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, launchChromium } from '../test/helpers/chromium.ts';
 import { GENERATOR_VERSION, folderCount, generate } from './generate.ts';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
@@ -427,12 +428,8 @@ async function measureEditLatency(corpus: Corpus, edits: number): Promise<EditLa
   const original = fs.readFileSync(file, 'utf8');
   const samples: number[] = [];
   const observed: number[] = [];
-  const chromium = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-  const useBrowser = fs.existsSync(chromium);
-  const { chromium: pw } = await import('playwright-core');
-  const browser = useBrowser
-    ? await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu', '--no-first-run', '--disable-sync'] })
-    : undefined;
+  const useBrowser = fs.existsSync(CHROMIUM);
+  const browser = useBrowser ? await launchChromium() : undefined;
   try {
     const page = await browser?.newPage();
     if (page) {

@@ -6,12 +6,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../build.ts';
 import { ROOT, writeProject } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
-import { CHROMIUM, missingTools, type Nginx, startNginx } from './server.ts';
+import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
 
 const skipReason = missingTools();
 const TITLE = '<script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 2"> Zebra drill';
@@ -33,10 +33,7 @@ describe.skipIf(!!skipReason)('markup in front matter is shown as text', () => {
     const site = path.join(dir, 'site');
     await build({ root: dir, destination: site });
     nginx = await startNginx(fs.realpathSync(site), path.join(dir, 'nginx'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

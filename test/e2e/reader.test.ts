@@ -16,7 +16,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../build.ts';
 import type { SearchIndex } from '../../plugins/search.ts';
-import { CHROMIUM, missingTools, type Nginx, startNginx } from './server.ts';
+import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
@@ -104,11 +104,7 @@ describe.skipIf(!!skipReason)('reader side in Chromium, served by nginx', () => 
     siteDir = path.join(tmp, 'site');
     expect(result.pages).toBeGreaterThan(10);
     nginx = await startNginx(siteDir, path.join(tmp, 'nginx'));
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {

@@ -4,10 +4,11 @@
  * deploy tests' own helper (test/deploy/nginx-config.ts) so both suites run the same config.
  */
 import { existsSync } from 'node:fs';
+import { CHROMIUM } from '../helpers/chromium.ts';
 import { NGINX } from '../helpers/nginx.ts';
 
+export { CHROMIUM, launchChromium } from '../helpers/chromium.ts';
 export { NGINX, startNginx, type Nginx } from '../helpers/nginx.ts';
-export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
 /** Why the e2e suite cannot run here, or undefined when it can. */
 export function missingTools(): string | undefined {
