@@ -60,8 +60,16 @@ export function stages(ctx: BuildContext): [name: string, plugin: Metalsmith.Plu
   ];
 }
 
-/** The Metalsmith instance for one build: the source tree, then every stage, timed and named. */
-export function pipeline(ctx: BuildContext, timings: Timings, onStage?: (name: string, index: number, total: number) => void): Metalsmith {
+/**
+ * The Metalsmith instance for one build: the source tree, then every stage, timed and named.
+ * `list` lets a caller that also runs some stages on their own (the dev server) share the instances.
+ */
+export function pipeline(
+  ctx: BuildContext,
+  timings: Timings,
+  onStage?: (name: string, index: number, total: number) => void,
+  list: [name: string, plugin: Metalsmith.Plugin][] = stages(ctx),
+): Metalsmith {
   const refused = scanSource(ctx.source, ctx.root, ctx.diagnostics);
   const ms = Metalsmith(ctx.root)
     .source(ctx.source)
@@ -69,7 +77,6 @@ export function pipeline(ctx: BuildContext, timings: Timings, onStage?: (name: s
     .frontmatter(false) // parsed by our frontmatter stage, with line numbers
     .ignore([...refused])
     .metadata({ site: ctx.site });
-  const list = stages(ctx);
   list.forEach(([name, plugin], i) => ms.use(stage(name, plugin, timings, () => onStage?.(name, i, list.length))));
   return ms;
 }

@@ -61,8 +61,8 @@ export class DevSite {
   async full(): Promise<UpdateResult> {
     const t0 = performance.now();
     const ctx = createContext({ ...this.options, dev: true });
-    const ms = pipeline(ctx, this.timings);
     const list = stages(ctx);
+    const ms = pipeline(ctx, this.timings, undefined, list);
     this.local = list.filter(([n]) => PAGE_LOCAL.includes(n)).map(([n, p]) => stage(n, p, this.timings));
     this.partialsPlugin = list.find(([n]) => n === 'partials')![1];
     this.ctx = ctx;
