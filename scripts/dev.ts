@@ -176,6 +176,8 @@ export async function startDevServer(options: DevServerOptions) {
     }, 80).unref();
   };
   watcher.on('add', onChange).on('change', onChange).on('unlink', onChange);
+  // Without this, a watcher that cannot watch (e.g. the system's inotify limit reached) fails silently.
+  watcher.on('error', (err) => log(`watching files failed, so edits may not be picked up: ${err instanceof Error ? err.message : String(err)} (restart npm start; on Linux, raise fs.inotify.max_user_watches if it says ENOSPC)`));
   await new Promise<void>((resolve) => watcher.on('ready', () => resolve()));
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 4000, '127.0.0.1', resolve));
