@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, writeProject } from './helpers/cli.ts';
+import { spawnSync } from 'node:child_process';
+import { cli, ROOT, TSX, writeProject } from './helpers/cli.ts';
 import { readTree, tempDir } from './helpers/fixtures.ts';
 
 const BASE = { 'site.yml': 'title: Odd\n', 'layouts/default.hbs': '<title>{{page.title}}</title>{{{content}}}', 'src/index.md': '# Home\n' };
@@ -55,6 +56,20 @@ describe('odd files', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.seconds).toBeLessThan(20);
     expect(fs.statSync(path.join(dir, 'build/big/index.html')).size).toBeGreaterThan(5e6);
+  });
+
+  it('more pages than the machine lets a process open files at once: builds (ulimit -n 256, 600 pages)', () => {
+    // macOS allows 256 open files by default, many Linux machines 1,024: a 10,000-page site must
+    // not need 10,000 at once (Metalsmith reads every file at the same time unless told otherwise).
+    const dir = tempDir('many-');
+    const pages: Record<string, string> = {};
+    for (let i = 0; i < 600; i++) pages[`src/s${i % 6}/p${i}.md`] = `# Page ${i}\n\nText.\n`;
+    for (let s = 0; s < 6; s++) pages[`src/s${s}/index.md`] = `# Section ${s}\n`;
+    writeProject(dir, { ...BASE, ...pages });
+    const r = spawnSync('bash', ['-c', `ulimit -n 256 && exec "$0" "$@"`, TSX, path.join(ROOT, 'build.ts')], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('Built 607 pages');
+    expect(fs.existsSync(path.join(dir, 'build/s5/p599/index.html'))).toBe(true);
   });
 
   it('a binary .md, and symlinks leaving the repo, to a folder or to nothing: each a clear error', () => {

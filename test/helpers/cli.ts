@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+export const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /** Runs the build CLI in a project folder. */
 export function cli(cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
