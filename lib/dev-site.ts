@@ -160,7 +160,8 @@ export class DevSite {
     for (const [key, page] of Object.entries(files)) {
       if (!page.source || diagnostics.broken.has(page.source)) continue;
       const old = this.pages.get(page.source);
-      if (old && NAV_FIELDS.some((f) => JSON.stringify(old.page[f]) !== JSON.stringify(page[f]))) return undefined;
+      // A page with no good version yet (broken since it was added) is new to the navigation.
+      if (!old || NAV_FIELDS.some((f) => JSON.stringify(old.page[f]) !== JSON.stringify(page[f]))) return undefined;
       this.pages.set(page.source, { key, page });
       this.output.set(key.split(path.sep).join('/'), page.contents);
       urls.push(urlOf(key));

@@ -25,12 +25,13 @@ export interface FrontmatterOptions {
 const DELIMITER = /^(---|\.\.\.)[ \t]*$/;
 
 export default function frontmatter(ctx: BuildContext, options: FrontmatterOptions): Metalsmith.Plugin {
-  const { diagnostics, site } = ctx;
+  const { site } = ctx;
   const teams = site.teams.map((t) => t.id);
   const runbookSections = new Set(site.runbook_sections);
 
   return function frontmatter(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:frontmatter');
+    const diagnostics = ctx.diagnostics; // read per run: the dev server starts a new list for each run
     const pages = files as unknown as Files;
     for (const name of Object.keys(pages)) {
       const source = name.split(path.sep).join('/');

@@ -29,7 +29,7 @@ export interface TemplatesOptions {
 const LITERAL_HINT = 'To show literal braces in text, write \\{{ (a backslash before the braces) or put them in `code`.';
 
 export default function templates(ctx: BuildContext, options: TemplatesOptions): Metalsmith.Plugin {
-  const { hbs, shield, diagnostics } = ctx;
+  const { hbs, shield } = ctx; // not ctx.diagnostics: the dev server starts a new list for each run
   for (const h of options.helpers) {
     const fn = h.create(ctx);
     // Arguments may carry shielded code (a `code span` inside a helper's quotes): restore it.
@@ -68,7 +68,7 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
     const subset: Metalsmith.Files = {};
     for (const n of Object.keys(pages)) {
       const page = pages[n]!;
-      if (!isMarkdown(n) || diagnostics.broken.has(page.source)) continue;
+      if (!isMarkdown(n) || ctx.diagnostics.broken.has(page.source)) continue;
       const text = page.contents.toString('utf8');
       if (!text.includes('{{')) continue;
       const shielded = shield.shield(text);

@@ -167,6 +167,31 @@ describe('dev server', () => {
     expect((await get('/guide/gamma/')).status).toBe(404);
   });
 
+  it('a front-matter mistake in one page is reported while its last good version is served', async () => {
+    // A misspelt field: the title stays, so this is re-rendered on its own, not with a full rebuild.
+    await edit('src/guide/beta.md', '---\ntitle: Beta renamed\ndescripton: oops\n---\nBroken beta.\n');
+    expect(server.site.problems.map((p) => p.file)).toEqual(['src/guide/beta.md']);
+    expect(events.filter((e) => e.event === 'problems').at(-1)?.data).toEqual([expect.stringMatching(/^src\/guide\/beta\.md:3:1 {2}.*descripton/)]);
+    expect((await get('/guide/beta/')).text).not.toContain('Broken beta.');
+    await edit('src/guide/beta.md', '---\ntitle: Beta renamed\n---\nFixed again.\n');
+    expect(server.site.problems).toEqual([]);
+    expect((await get('/guide/beta/')).text).toContain('Fixed again.');
+  });
+
+  it('a page broken at the last full build is rendered completely and listed once fixed', async () => {
+    await edit('src/guide/delta.md', '---\ntitle: [unclosed\n---\nDelta.\n');
+    expect((await get('/guide/delta/')).status).toBe(404);
+    expect(server.site.problems.map((p) => p.file)).toContain('src/guide/delta.md');
+    await edit('src/guide/delta.md', '---\ntitle: Delta\n---\nDelta fixed.\n\n{{> note}}\n');
+    const page = (await get('/guide/delta/')).text;
+    expect(page).toContain('Delta fixed.');
+    expect(page).toContain('Shared note v1.');
+    expect(page).not.toContain('{{');
+    expect((await get('/guide/alpha/')).text).toContain('href="/guide/delta/"');
+    expect(server.site.problems).toEqual([]);
+    await edit('src/guide/delta.md', null);
+  });
+
   it('a partial change re-renders the pages that use it', async () => {
     await edit('partials/note.md', 'Shared note v2.\n');
     expect((await get('/guide/alpha/')).text).toContain('Shared note v2.');
