@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createContext, type BuildContext, type BuildOptions } from './lib/context.ts';
 import { BuildFailed, formatReport, type Problem } from './lib/diagnostics.ts';
 import type { Page } from './lib/page.ts';
+import { RenderCache } from './lib/render-cache.ts';
 import { scanSource } from './lib/source-scan.ts';
 import { stage, type Timings } from './lib/stage.ts';
 import { ReleaseWriter } from './lib/write.ts';
@@ -48,7 +49,7 @@ export function stages(ctx: BuildContext): [name: string, plugin: Metalsmith.Plu
     ['sections', sections(ctx)],
     ['templates', templates(ctx, { helpers })],
     ['markdown', markdown(ctx)],
-    ['headings', headings()],
+    ['headings', headings(ctx)],
     ['permalinks', permalinks(ctx)],
     ['alerts-json', alertsJson(ctx)],
     ['links', links(ctx)],
@@ -108,10 +109,18 @@ export interface BuildResult {
  * Builds the site. Resolves with the result; rejects with BuildFailed (carrying every problem)
  * when anything is wrong, in which case nothing was written.
  */
-export async function build(options: BuildOptions & { write?: boolean; onStage?: (name: string, index: number, total: number) => void }): Promise<BuildResult> {
+export async function build(
+  options: BuildOptions & {
+    write?: boolean;
+    /** Folder of the render cache (lib/render-cache.ts); without it every page is rendered. */
+    cache?: string;
+    onStage?: (name: string, index: number, total: number) => void;
+  },
+): Promise<BuildResult> {
   const timings: Timings = new Map();
   const ctx = createContext(options);
   ctx.diagnostics.throwIfErrors(); // site.yml must be right before anything else runs
+  if (options.cache) ctx.renderCache = RenderCache.open(options.cache);
   const ms = pipeline(ctx, timings, options.onStage);
   if (options.write !== false) ctx.writer = new ReleaseWriter(ctx.destination);
   const started = performance.now();
@@ -122,6 +131,7 @@ export async function build(options: BuildOptions & { write?: boolean; onStage?:
     ctx.diagnostics.throwIfErrors();
   } catch (err) {
     await ctx.writer?.abort(); // nothing of a failed build is ever published
+    ctx.renderCache?.discard();
     throw err;
   }
   const pages = Object.keys(files).filter((f) => f.endsWith('.html') && f !== '404.html').length;
@@ -131,6 +141,12 @@ export async function build(options: BuildOptions & { write?: boolean; onStage?:
     const manifest = { generator: 'runbook-smith', passed: true, pages, files: Object.keys(files).length, checks: ['frontmatter', 'templates', 'links', 'secrets'] };
     result.releaseDir = (await ctx.writer.finish(files, manifest)).releaseDir;
     timings.set('write', performance.now() - t0);
+  }
+  // Only a build without errors updates the cache (a failed one never gets here).
+  if (ctx.renderCache) {
+    const t0 = performance.now();
+    ctx.renderCache.save();
+    timings.set('cache', performance.now() - t0);
   }
   return result;
 }
@@ -148,10 +164,11 @@ interface Cli {
   destination?: string;
   check: boolean;
   strict: boolean;
+  cache: boolean;
 }
 
 function parseArgs(argv: string[]): Cli {
-  const cli: Cli = { check: false, strict: false };
+  const cli: Cli = { check: false, strict: false, cache: process.env.RUNBOOK_SMITH_CACHE !== '0' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -163,6 +180,7 @@ function parseArgs(argv: string[]): Cli {
     else if (a === '--destination') cli.destination = value();
     else if (a === '--check') cli.check = true;
     else if (a === '--strict') cli.strict = true;
+    else if (a === '--no-cache') cli.cache = false;
     else throw new UsageError(`unknown option ${a}`);
   }
   return cli;
@@ -176,7 +194,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     cli = parseArgs(argv);
   } catch (err) {
-    console.error(`runbook-smith: ${(err as Error).message}\nUsage: npm run build -- [--source src] [--destination build] [--check] [--strict]`);
+    console.error(`runbook-smith: ${(err as Error).message}\nUsage: npm run build -- [--source src] [--destination build] [--check] [--strict] [--no-cache]`);
     return 2;
   }
   const started = performance.now();
@@ -186,7 +204,8 @@ export async function main(argv: string[]): Promise<number> {
   const onStage = tty ? (name: string, i: number, n: number) => process.stderr.write(`\r\x1b[K  ${name} (${i + 1}/${n})`) : undefined;
   const clear = () => tty && process.stderr.write('\r\x1b[K');
   try {
-    const result = await build({ root: process.cwd(), source: cli.source, destination: cli.destination, write: !cli.check, onStage });
+    const cache = cli.cache ? path.join(process.cwd(), 'node_modules', '.cache', 'runbook-smith') : undefined;
+    const result = await build({ root: process.cwd(), source: cli.source, destination: cli.destination, write: !cli.check, cache, onStage });
     clear();
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     if (result.problems.length) console.error(formatReport(result.problems, { annotations }));
@@ -201,7 +220,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     const verb = cli.check ? 'Checked' : 'Built';
     const where = cli.check ? '' : ` -> ${path.relative(process.cwd(), result.ctx.destination) || '.'}`;
-    console.log(`${verb} ${result.pages} pages, ${result.problems.length} warnings, in ${seconds} s${where}`);
+    const hits = result.ctx.renderCache?.hits ?? 0;
+    const cached = hits ? ` (${hits} unchanged pages reused)` : '';
+    console.log(`${verb} ${result.pages} pages, ${result.problems.length} warnings, in ${seconds} s${cached}${where}`);
     return 0;
   } catch (err) {
     clear();

@@ -7,7 +7,10 @@
  *  1. generate the corpus once (bench/generate.ts), cached in bench/.work/corpus-N/ and regenerated
  *     only when the generator changes;
  *  2. one warm-up and --runs counted builds of OUR build, each in a fresh process
- *     (`node --import tsx bench/run-build.ts ...`, which prints build()'s per-stage timings as JSON),
+ *     (`node scripts/run.mjs bench/run-build.ts ...`, which prints build()'s per-stage timings as JSON),
+ *     twice over: "fresh", with no render cache (a fresh clone, as the first CI build), and
+ *     "rebuild", with the render cache the warm-up filled (lib/render-cache.ts: every later build in
+ *     the same checkout, or in CI with the cache restored); each is compared with Hugo,
  *     and, when `hugo` is on PATH, the same of Hugo (`hugo -s bench/hugo --contentDir ...`),
  *     interleaved (ours, hugo, ours, hugo...) so slow drift of the machine hits both alike;
  *  3. wall time = the whole child process, spawn to exit, measured here; peak RSS = the child's
@@ -289,14 +292,14 @@ async function waitForQuiet(): Promise<number | undefined> {
 
 const mb = (kb: number | undefined) => (kb === undefined ? undefined : kb / 1024);
 
-async function runOurs(corpus: Corpus): Promise<RunResult> {
+async function runOurs(corpus: Corpus, cache?: string): Promise<RunResult> {
   const out = path.join(WORK, `out-${corpus.n}`, 'ours');
   clearOutput(out);
   const startPressure = await waitForQuiet();
   const code = snapshot?.dir ?? ROOT;
   // Through scripts/run.mjs, the launcher `npm run build` uses (a cached esbuild bundle), so start-up
   // is what users get; the warm-up run builds the bundle.
-  const m = await measure(process.execPath, [path.join(code, 'scripts', 'run.mjs'), 'bench/run-build.ts', '--root', corpus.dir, '--source', 'src', '--destination', path.join(out, 'site')], code);
+  const m = await measure(process.execPath, [path.join(code, 'scripts', 'run.mjs'), 'bench/run-build.ts', '--root', corpus.dir, '--source', 'src', '--destination', path.join(out, 'site'), ...(cache ? ['--cache', cache] : [])], code);
   const line = m.stdout.trim().split('\n').pop() ?? '';
   let report: Record<string, unknown> | undefined;
   try {
@@ -498,12 +501,14 @@ interface SizeResult {
   n: number;
   folders: number;
   ours: RunResult[];
+  /** Rebuilds with the render cache kept from the run before. */
+  oursCached: RunResult[];
   hugo: RunResult[];
   editLatency?: EditLatency;
 }
 
-function summarize(r: SizeResult) {
-  const okOurs = r.ours.filter((x) => x.ok);
+function summarize(r: SizeResult, which: 'ours' | 'oursCached' = 'ours') {
+  const okOurs = r[which].filter((x) => x.ok);
   const okHugo = r.hugo.filter((x) => x.ok);
   const oursWall = median(okOurs.map((x) => x.wallMs));
   const oursRss = median(okOurs.flatMap((x) => (x.rssMB === undefined ? [] : [x.rssMB])));
@@ -521,7 +526,7 @@ function summarize(r: SizeResult) {
   let verdict: 'PASS' | 'FAIL' | 'n/a' = 'n/a';
   const reasons: string[] = [];
   if (target) {
-    if (r.ours.some((x) => !x.ok) || oursWall === undefined) reasons.push('our build failed');
+    if (r[which].some((x) => !x.ok) || oursWall === undefined) reasons.push('our build failed');
     if (ratio === undefined && !reasons.length) reasons.push('no Hugo time to compare with');
     if (ratio !== undefined && ratio > target.ratio) reasons.push(`ours/hugo ${ratio.toFixed(2)} > ${target.ratio}`);
     if (target.rssMB !== undefined && (oursRss === undefined || oursRss > target.rssMB)) reasons.push(`peak RSS ${oursRss?.toFixed(0) ?? '?'} MB > ${target.rssMB} MB`);
@@ -537,11 +542,12 @@ function targetText(n: number): string {
 }
 
 function printResults(results: SizeResult[], runs: number): void {
-  const rows = [['N', 'ours wall', 'ours peak RSS', 'hugo wall', 'hugo peak RSS', 'ours/hugo', 'target', 'result', 'ours CPU', 'hugo CPU']];
-  for (const r of results) {
-    const s = summarize(r);
+  const rows = [['N', 'ours', 'ours wall', 'ours peak RSS', 'hugo wall', 'hugo peak RSS', 'ours/hugo', 'target', 'result', 'ours CPU', 'hugo CPU']];
+  for (const [r, which] of results.flatMap((r) => [[r, 'ours'] as const, ...(r.oursCached.length ? [[r, 'oursCached'] as const] : [])])) {
+    const s = summarize(r, which);
     rows.push([
       String(r.n),
+      which === 'ours' ? 'fresh' : 'rebuild',
       secs(s.oursWall),
       mbs(s.oursRss),
       secs(s.hugoWall),
@@ -553,26 +559,27 @@ function printResults(results: SizeResult[], runs: number): void {
       s.hugoCpu === undefined ? '-' : `${s.hugoCpu.toFixed(2)} s`,
     ]);
   }
-  console.log(`\nMedians of ${runs} run(s) each, after one warm-up; wall = whole process, peak RSS = ${haveGnuTime() ? 'GNU time %M' : 'child maxRSS'}; CPU = user+sys seconds (verdicts use wall).\n`);
+  console.log(`\nMedians of ${runs} run(s) each, after one warm-up; fresh = no render cache (a new clone), rebuild = render cache from the run before (nothing changed); wall = whole process, peak RSS = ${haveGnuTime() ? 'GNU time %M' : 'child maxRSS'}; CPU = user+sys seconds (verdicts use wall).\n`);
   console.log(table(rows));
-  for (const r of results) {
-    const s = summarize(r);
-    const failed = r.ours.find((x) => !x.ok);
+  for (const [r, which] of results.flatMap((r) => [[r, 'ours'] as const, ...(r.oursCached.length ? [[r, 'oursCached'] as const] : [])])) {
+    const s = summarize(r, which);
+    const label = which === 'ours' ? 'our build, fresh' : 'our rebuild, render cache kept';
+    const failed = r[which].find((x) => !x.ok);
     if (failed) console.log(`\nN=${r.n}: our build FAILED (wall ${secs(failed.wallMs)}, peak RSS ${mbs(failed.rssMB)}):\n${failed.error}`);
     const hugoFailed = r.hugo.find((x) => !x.ok);
     if (hugoFailed) console.log(`\nN=${r.n}: Hugo FAILED:\n${hugoFailed.error}`);
     if (!Object.keys(s.stages).length) continue;
     const rows2 = [['stage', 'median', '% of wall']];
     for (const [k, v] of Object.entries(s.stages)) rows2.push([k, `${v.toFixed(0)} ms`, s.oursWall ? `${((v / s.oursWall) * 100).toFixed(1)} %` : '-']);
-    console.log(`\nN=${r.n}: our build, median per stage (boot = Node+tsx start; import = loading build.ts; read+other = read+plugins minus the plugin stages; unaccounted = wall minus all of these):\n`);
+    console.log(`\nN=${r.n}: ${label}, median per stage (boot = Node+tsx start; import = loading build.ts; read+other = read+plugins minus the plugin stages; unaccounted = wall minus all of these):\n`);
     console.log(table(rows2));
-    const perRun = r.ours.map((x, i) => `#${i + 1} ${secs(x.wallMs)} ${mbs(x.rssMB)}${x.ok ? '' : ' FAILED'}`).join(', ');
+    const perRun = r[which].map((x, i) => `#${i + 1} ${secs(x.wallMs)} ${mbs(x.rssMB)}${x.ok ? '' : ' FAILED'}`).join(', ');
     const perHugo = r.hugo.map((x, i) => `#${i + 1} ${secs(x.wallMs)} ${mbs(x.rssMB)}${x.ok ? '' : ' FAILED'}`).join(', ');
-    console.log(`\nN=${r.n} runs: ours ${perRun}${r.hugo.length ? `; hugo ${perHugo}` : ''}`);
+    console.log(`\nN=${r.n} runs: ${label} ${perRun}${r.hugo.length ? `; hugo ${perHugo}` : ''}`);
     const pages = r.ours.find((x) => x.ok)?.pages;
     const hugoPages = r.hugo.find((x) => x.ok)?.pages;
     if (pages !== undefined) console.log(`N=${r.n} pages: ours ${pages} HTML pages${hugoPages !== undefined ? `, hugo ${hugoPages} index.html` : ''}`);
-    if (r.editLatency) {
+    if (r.editLatency && which === 'ours') {
       const e = r.editLatency;
       const pass = e.medianMs <= 200 ? 'PASS' : 'FAIL';
       console.log(`N=${r.n} edit latency (${e.method === 'browser' ? 'file written to DOMContentLoaded of the reloaded page in Chromium' : 'edit to served HTML, no browser'}): median ${e.medianMs.toFixed(0)} ms over ${e.samples.length} edits [${e.samples.map((x) => x.toFixed(0)).join(', ')}]; seen by the harness: median ${median(e.observedMs)?.toFixed(0) ?? '-'} ms; server re-render median ${median(e.serverMs)?.toFixed(0) ?? '-'} ms; target <= 200 ms: ${pass}`);
@@ -613,6 +620,7 @@ async function writeResults(results: SizeResult[], runs: number): Promise<void> 
   };
   for (const r of results) {
     const s = summarize(r);
+    const c = r.oursCached.length ? summarize(r, 'oursCached') : undefined;
     const runList = (list: RunResult[]) => list.map((x) => ({ ok: x.ok, wallMs: round(x.wallMs), rssMB: round(x.rssMB, 1), cpuSeconds: round(x.cpuSeconds, 2), startCpuPressure: round(x.startPressure, 1), ...(x.error ? { error: x.error.slice(0, 4000) } : {}) }));
     sizes[String(r.n)] = {
       date: new Date().toISOString(),
@@ -632,6 +640,19 @@ async function writeResults(results: SizeResult[], runs: number): Promise<void> 
         stagesMedianMs: Object.fromEntries(Object.entries(s.stages).map(([k, v]) => [k, round(v)])),
         runs: runList(r.ours),
       },
+      oursRebuildWithCache: c
+        ? {
+            medianWallMs: round(c.oursWall),
+            medianPeakRssMB: round(c.oursRss, 1),
+            medianCpuSeconds: round(c.oursCpu, 2),
+            maxPeakRssMB: round(c.oursMaxRss, 1),
+            stagesMedianMs: Object.fromEntries(Object.entries(c.stages).map(([k, v]) => [k, round(v)])),
+            runs: runList(r.oursCached),
+            ratioToHugo: round(c.ratio, 3),
+            verdict: c.verdict,
+            reasons: c.reasons,
+          }
+        : null,
       hugo: r.hugo.length ? { medianWallMs: round(s.hugoWall), medianPeakRssMB: round(s.hugoRss, 1), medianCpuSeconds: round(s.hugoCpu, 2), runs: runList(r.hugo) } : null,
       ratioOursToHugo: round(s.ratio, 3),
       target: s.target ? { maxRatio: s.target.ratio, maxRssMB: s.target.rssMB ?? null } : null,
@@ -667,7 +688,9 @@ async function main(): Promise<number> {
   const results: SizeResult[] = [];
   for (const n of options.sizes) {
     const corpus = ensureCorpus(n);
-    const r: SizeResult = { n, folders: corpus.folders, ours: [], hugo: [] };
+    const r: SizeResult = { n, folders: corpus.folders, ours: [], oursCached: [], hugo: [] };
+    const cache = path.join(WORK, `render-cache-${n}`);
+    fs.rmSync(cache, { recursive: true, force: true }); // the cached series' warm-up fills it
     results.push(r);
     const log = (who: string, label: string, x: RunResult) =>
       console.log(`  N=${n} ${who} ${label}: ${secs(x.wallMs)}, ${mbs(x.rssMB)}${x.cpuSeconds !== undefined ? `, CPU ${x.cpuSeconds.toFixed(2)} s` : ''}${x.startPressure !== undefined ? `, start CPU pressure ${x.startPressure}%` : ''}${x.ok ? '' : ` FAILED: ${x.error?.split('\n').slice(0, 3).join(' / ')}`}`);
@@ -676,6 +699,10 @@ async function main(): Promise<number> {
     log('ours', 'warm-up', warmOurs);
     let oursBroken = !warmOurs.ok;
     if (oursBroken) r.ours.push(warmOurs); // a failing build fails the same way every time: record it once
+    const warmCached = await runOurs(corpus, cache);
+    log('ours rebuild', 'warm-up (fills the cache)', warmCached);
+    let cachedBroken = !warmCached.ok;
+    if (cachedBroken) r.oursCached.push(warmCached);
     let hugoBroken = true;
     if (hugo) {
       const warmHugo = await runHugo(corpus);
@@ -689,6 +716,12 @@ async function main(): Promise<number> {
         log('ours', `run ${i}`, x);
         r.ours.push(x);
         oursBroken = !x.ok;
+      }
+      if (!cachedBroken) {
+        const x = await runOurs(corpus, cache);
+        log('ours rebuild', `run ${i}`, x);
+        r.oursCached.push(x);
+        cachedBroken = !x.ok;
       }
       if (!hugoBroken) {
         const x = await runHugo(corpus);
@@ -704,7 +737,7 @@ async function main(): Promise<number> {
 
   printResults(results, options.runs);
   await writeResults(results, options.runs);
-  return results.every((r) => summarize(r).verdict !== 'FAIL') ? 0 : 1;
+  return results.every((r) => summarize(r).verdict !== 'FAIL' && (!r.oursCached.length || summarize(r, 'oursCached').verdict !== 'FAIL')) ? 0 : 1;
 }
 
 main().then(

@@ -1,7 +1,7 @@
 /**
  * One build of a benchmark corpus, in its own process, for bench/bench.ts:
  *
- *   node --import tsx bench/run-build.ts --root <corpus> --source src --destination <out>
+ *   node --import tsx bench/run-build.ts --root <corpus> --source src --destination <out> [--cache <dir>]
  *
  * Prints one line of JSON on stdout:
  *   { ok, pages, timings: { stage: ms }, boot, import, total, maxRSS }
@@ -18,6 +18,8 @@ interface Args {
   root: string;
   source: string;
   destination: string;
+  /** The render cache's folder (lib/render-cache.ts); without it the build renders every page. */
+  cache?: string;
 }
 
 function parse(argv: string[]): Args {
@@ -29,6 +31,7 @@ function parse(argv: string[]): Args {
     if (key === '--root') out.root = value;
     else if (key === '--source') out.source = value;
     else if (key === '--destination') out.destination = value;
+    else if (key === '--cache') out.cache = path.resolve(value);
     else throw new Error(`unknown option ${key}`);
   }
   if (!out.root || !out.destination) throw new Error('usage: run-build.ts --root <dir> [--source src] --destination <dir>');
@@ -43,7 +46,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   const { build } = await import('../build.ts');
   const importMs = performance.now() - t0;
   try {
-    const result = await build({ root: path.resolve(args.root), source: args.source, destination: path.resolve(args.destination), write: true });
+    const result = await build({ root: path.resolve(args.root), source: args.source, destination: path.resolve(args.destination), write: true, cache: args.cache });
     const total = performance.now();
     const report = {
       ok: true,

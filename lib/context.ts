@@ -12,6 +12,7 @@ import type { PartialSource } from '../plugins/partials.ts';
 import { Diagnostics } from './diagnostics.ts';
 import type { ReleaseWriter } from './write.ts';
 import { siteConfigSchema, type SiteConfig } from './schema.ts';
+import type { RenderCache } from './render-cache.ts';
 import { CodeShield, HtmlStash } from './shield.ts';
 import { describeZodIssue, lineOfKey } from './yaml-errors.ts';
 
@@ -52,6 +53,8 @@ export interface BuildContext {
   incremental: boolean;
   /** Set when the build writes a site: stages may hand finished files to it early (layout does). */
   writer?: ReleaseWriter;
+  /** Pages rendered by earlier builds (lib/render-cache.ts); absent when the build runs without it. */
+  renderCache?: RenderCache;
   /** Values computed once per build and shared between stages (e.g. the partials read from disk). */
   cache: { partials?: readonly PartialSource[] };
 }

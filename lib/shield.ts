@@ -155,6 +155,15 @@ export class HtmlStash {
     return `${HTML_OPEN}${this.parts.push(html) - 1}${HTML_CLOSE}`;
   }
 
+  /**
+   * The text with each placeholder's HTML written out in it: the same text for the same page in
+   * any build, whatever the numbering (the render cache's key, lib/render-cache.ts).
+   */
+  expand(text: string): string {
+    if (!text.includes(HTML_OPEN)) return text;
+    return text.replace(HTML_ID, (_, n: string) => `${HTML_OPEN}${this.parts[Number(n)] ?? ''}${HTML_CLOSE}`);
+  }
+
   restore(html: string): string {
     if (!html.includes(HTML_OPEN)) return html;
     return html.replace(HTML_TOKEN, (_, a?: string, b?: string) => this.parts[Number(a ?? b)] ?? '');
@@ -163,4 +172,5 @@ export class HtmlStash {
 
 const HTML_OPEN = '\uE002';
 const HTML_CLOSE = '\uE003';
+const HTML_ID = /\uE002(\d+)\uE003/g;
 const HTML_TOKEN = /<p>\uE002(\d+)\uE003<\/p>|\uE002(\d+)\uE003/g;

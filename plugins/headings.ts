@@ -7,6 +7,7 @@
 import GithubSlugger from 'github-slugger';
 import type Metalsmith from 'metalsmith';
 import { rememberScan, scanHtml, type LinkTag } from '../lib/html-scan.ts';
+import type { BuildContext } from '../lib/context.ts';
 import type { Files, Heading } from '../lib/page.ts';
 import { escapeHtml } from '../lib/text.ts';
 
@@ -17,14 +18,23 @@ export interface HeadingsOptions {
 
 export const defaults = { anchors: ['h2', 'h3'] };
 
-export default function headings(options: HeadingsOptions = {}): Metalsmith.Plugin {
+export default function headings(ctx: BuildContext, options: HeadingsOptions = {}): Metalsmith.Plugin {
   const anchors = new Set(options.anchors ?? defaults.anchors);
   return function headings(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:headings');
     const pages = files as unknown as Files;
+    const cache = ctx.renderCache;
     for (const key of Object.keys(pages)) {
       if (!key.endsWith('.html')) continue;
       const page = pages[key]!;
+      const cached = cache?.take(page);
+      cache?.count(Boolean(cached?.hit));
+      if (cached?.hit) {
+        // Rendered by an earlier build (lib/render-cache.ts): this stage's results come with it.
+        page.headings = cached.hit.headings;
+        rememberScan(page.contents, { ids: new Set(cached.hit.ids), links: cached.hit.links });
+        continue;
+      }
       const html = page.contents.toString('utf8');
       const scan = scanHtml(html);
       const slugger = new GithubSlugger();
@@ -57,12 +67,15 @@ export default function headings(options: HeadingsOptions = {}): Metalsmith.Plug
       page.headings = list;
       if (!edits.length) {
         rememberScan(page.contents, scan);
+        if (cached) cache!.set(cached.key, { html, headings: list, ids: [...scan.ids], links: scan.links });
         continue;
       }
-      page.contents = Buffer.from(out + html.slice(at));
+      const final = out + html.slice(at);
+      page.contents = Buffer.from(final);
       const moved = (p: number) => edits.reduce((sum, e) => (e.at <= p ? sum + e.delta : sum), p);
       const links = [...scan.links.map((l) => ({ ...l, start: moved(l.start), end: moved(l.end) })), ...added].sort((x, y) => x.start - y.start);
       rememberScan(page.contents, { ids: scan.ids, links });
+      if (cached) cache!.set(cached.key, { html: final, headings: list, ids: [...scan.ids], links });
     }
     debug('done');
   };

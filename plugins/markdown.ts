@@ -13,27 +13,29 @@
  * file writes), and two single-thread builds run side by side each took 1.5x as long.
  */
 import markdownPlugin from '@metalsmith/markdown';
+import { marked } from 'marked';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
 import { engineOptions } from '../lib/markdown-options.mjs';
-import type { Files } from '../lib/page.ts';
 
 export { engineOptions };
 
 export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
-  const render = markdownPlugin({ engineOptions } as never);
   return function markdown(files, metalsmith, done) {
     const debug = metalsmith.debug('runbook-smith:markdown');
+    const cache = ctx.renderCache;
+    // A page whose text was rendered by an earlier build gets that build's HTML, already through
+    // the headings stage (lib/render-cache.ts); the headings stage then only takes its results.
+    const render = markdownPlugin({
+      engineOptions,
+      render: (text: string, options: object, context: { path: string }) => {
+        const page = files[context.path]!;
+        const hit = cache?.lookup(page, cache.key(ctx.html.expand(text)));
+        return hit ? hit.html : ctx.html.restore(marked(text, options));
+      },
+    } as never);
     render(files, metalsmith, (err?: Error | null) => {
       if (err) return done(err);
-      const pages = files as unknown as Files;
-      for (const key of Object.keys(pages)) {
-        if (!key.endsWith('.html')) continue;
-        const page = pages[key]!;
-        const html = page.contents.toString('utf8');
-        const restored = ctx.html.restore(html);
-        if (restored !== html) page.contents = Buffer.from(restored);
-      }
       debug('rendered');
       done();
     });

@@ -1,0 +1,222 @@
+/**
+ * The render cache: each page's HTML as the markdown and headings stages left it, kept between
+ * builds, so a rebuild renders only the pages whose text changed.
+ *
+ * Markdown rendering is the most expensive part of a build (marked plus highlight.js: 6.6 s of
+ * 17.5 s at 10,000 benchmark pages, and the headings stage 1.3 s more), yet between two merges
+ * most pages have not changed. An entry is found by a hash of exactly what those two stages
+ * read: the Markdown after templating, with the HTML the helpers produced written out in place
+ * of its placeholders (lib/shield.ts HtmlStash). Everything else they depend on is code (marked
+ * and its options, highlight.js, the heading slugs), so the cache file is named after a hash of
+ * the code and of package-lock.json: any change to either starts a new, empty cache.
+ *
+ * The file lives in node_modules/.cache/runbook-smith/ (where tools keep caches; `npm ci` and a
+ * fresh clone start without it), is one V8-serialized Map, and is replaced with one rename, so
+ * a build that dies mid-write leaves the old file. A file that cannot be read is ignored: the
+ * build is then a cold one, never a wrong one. `--no-cache` (or RUNBOOK_SMITH_CACHE=0) skips it.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import type { LinkTag } from './html-scan.ts';
+import type { Heading } from './page.ts';
+import { walk } from './walk.ts';
+
+/** One page after the markdown and headings stages. */
+export interface RenderedPage {
+  html: string;
+  headings: Heading[];
+  ids: string[];
+  links: LinkTag[];
+}
+
+/**
+ * File format: `RSC1`, then one record per page: its key (43 ASCII characters, a base64url
+ * SHA-256), the payload's length (uint32 LE) and the payload (v8.serialize of a RenderedPage).
+ * Only the keys and offsets are kept in memory: a record is read from the file when its page asks
+ * for it, and a page rendered now goes straight to the next file. Holding the records in memory
+ * until the end of the build pushed the peak memory of a 10,000-page build from ~510 MB to
+ * 590-670 MB (over issue #4's 600 MB).
+ */
+const MAGIC = Buffer.from('RSC1');
+const KEY_BYTES = 43;
+const HEAD_BYTES = KEY_BYTES + 4;
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+export class RenderCache {
+  hits = 0;
+  misses = 0;
+  /** Keys of the old file's records used by this build (copied to the next file if it is written). */
+  private readonly reused = new Map<string, Span>();
+  /** Keys written to the next file already. */
+  private readonly written = new Set<string>();
+  private readonly pending = new WeakMap<object, { key: string; hit?: RenderedPage }>();
+  private next: { fd: number; file: string } | undefined;
+  /** Bytes for the next file not written yet: written in chunks of ~1 MB, not two calls a page. */
+  private buffered: Buffer[] = [];
+  private bufferedBytes = 0;
+
+  private constructor(
+    readonly file: string,
+    private readonly fd: number | undefined,
+    private readonly index: Map<string, Span>,
+  ) {}
+
+  /** Opens the cache in `dir` (created on save). A missing or unreadable file is an empty cache. */
+  static open(dir: string, version: string = codeVersion()): RenderCache {
+    const file = path.join(dir, `pages-${version}.v8`);
+    const index = new Map<string, Span>();
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(file, 'r');
+      const data = fs.readFileSync(fd);
+      if (!data.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a render cache');
+      for (let at = MAGIC.length; at < data.length; ) {
+        const key = data.toString('latin1', at, at + KEY_BYTES);
+        const end = at + HEAD_BYTES + data.readUInt32LE(at + KEY_BYTES);
+        if (end > data.length) throw new Error('cut short');
+        index.set(key, { start: at, end });
+        at = end;
+      }
+    } catch {
+      // none yet, or unreadable (a damaged or cut-short file): start empty
+      index.clear();
+      if (fd !== undefined) fs.closeSync(fd);
+      fd = undefined;
+    }
+    return new RenderCache(file, fd, index);
+  }
+
+  /** The cache key of a page: a hash of the text the markdown stage renders. */
+  key(text: string): string {
+    return crypto.createHash('sha256').update(text).digest('base64url');
+  }
+
+  /**
+   * Looks a page up and remembers its key for the headings stage (`take`), which stores the
+   * result when it was not found.
+   */
+  lookup(page: object, key: string): RenderedPage | undefined {
+    const at = this.index.get(key);
+    let hit: RenderedPage | undefined;
+    if (at && this.fd !== undefined) {
+      try {
+        hit = v8.deserialize(this.read(at).subarray(HEAD_BYTES)) as RenderedPage;
+        this.reused.set(key, at);
+      } catch {
+        hit = undefined; // a damaged record: render the page
+      }
+    }
+    this.pending.set(page, { key, hit });
+    return hit;
+  }
+
+  /** What `lookup` found for a page (once): its key, and the cached result when there was one. */
+  take(page: object): { key: string; hit?: RenderedPage } | undefined {
+    const found = this.pending.get(page);
+    this.pending.delete(page);
+    return found;
+  }
+
+  /** Counts a page as found or rendered (on the headings stage, which sees the final outcome). */
+  count(hit: boolean): void {
+    if (hit) this.hits++;
+    else this.misses++;
+  }
+
+  /** Stores a page rendered by this build: appended to the next file at once. */
+  set(key: string, page: RenderedPage): void {
+    if (this.written.has(key)) return;
+    const payload = v8.serialize(page);
+    const head = Buffer.alloc(HEAD_BYTES);
+    head.write(key, 0, KEY_BYTES, 'latin1');
+    head.writeUInt32LE(payload.length, KEY_BYTES);
+    this.append(head);
+    this.append(payload);
+    this.written.add(key);
+  }
+
+  /**
+   * Makes the next file the cache: this build's new records plus the old ones it used (so pages
+   * deleted since drop out). Nothing is written when nothing changed. Renamed into place, so a
+   * build that stops half-way leaves the old file; older versions' files are removed.
+   */
+  save(): boolean {
+    const changed = this.written.size > 0 || this.reused.size !== this.index.size;
+    if (changed) for (const [key, span] of this.reused) if (!this.written.has(key)) this.append(this.read(span));
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    if (!changed || !this.next) return false;
+    this.flush();
+    fs.closeSync(this.next.fd);
+    fs.renameSync(this.next.file, this.file);
+    const dir = path.dirname(this.file);
+    for (const name of fs.readdirSync(dir)) {
+      if (/^pages-.*\.v8$/.test(name) && path.join(dir, name) !== this.file) fs.rmSync(path.join(dir, name), { force: true });
+    }
+    return true;
+  }
+
+  /** A failed build: the next file is dropped, the old one stays. */
+  discard(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    if (!this.next) return;
+    fs.closeSync(this.next.fd);
+    fs.rmSync(this.next.file, { force: true });
+  }
+
+  private read(span: Span): Buffer {
+    const buf = Buffer.allocUnsafe(span.end - span.start);
+    fs.readSync(this.fd!, buf, 0, buf.length, span.start);
+    return buf;
+  }
+
+  private append(bytes: Buffer): void {
+    if (!this.next) {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      const file = `${this.file}.${process.pid}.tmp`;
+      this.next = { fd: fs.openSync(file, 'w'), file };
+      this.buffered.push(MAGIC);
+    }
+    this.buffered.push(bytes);
+    this.bufferedBytes += bytes.length;
+    if (this.bufferedBytes > 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    fs.writeSync(this.next!.fd, Buffer.concat(this.buffered));
+    this.buffered = [];
+    this.bufferedBytes = 0;
+  }
+}
+
+/**
+ * A hash of the code that turns Markdown into a page's HTML: this project's own stages and
+ * libraries (the bundle `npm run build` runs, or the TypeScript sources), Node's major version
+ * (the file format) and the exact version of every package.
+ */
+export function codeVersion(): string {
+  const hash = crypto.createHash('sha256');
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) {
+    const root = path.resolve(path.dirname(here), '..');
+    for (const dir of ['lib', 'plugins']) {
+      for (const { full, rel } of walk(path.join(root, dir))) {
+        if (/\.(ts|mts|mjs)$/.test(rel)) hash.update(`${dir}/${rel}\0`).update(fs.readFileSync(full));
+      }
+    }
+  } else {
+    hash.update(fs.readFileSync(here)); // the bundle: all of it
+  }
+  // The exact version of every package (package-lock.json): conservative, and needs no list.
+  const root = here.endsWith('.ts') ? path.resolve(path.dirname(here), '..') : path.resolve(path.dirname(here), '../../..');
+  const lock = path.join(root, 'package-lock.json');
+  if (fs.existsSync(lock)) hash.update(fs.readFileSync(lock));
+  hash.update(process.versions.node.split('.')[0]!);
+  return hash.digest('base64url').slice(0, 16);
+}

@@ -1,0 +1,106 @@
+/**
+ * The render cache (lib/render-cache.ts) through the real CLI on a copy of this repository's site:
+ * a rebuild reuses unchanged pages and publishes exactly what a build without the cache publishes;
+ * a changed page, a changed partial and changed helper output (site.yml) are rendered again; a
+ * damaged cache file means a full render, never a wrong page; a failed build leaves the cache as it
+ * was; `--no-cache` does not use it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, ROOT } from './helpers/cli.ts';
+import { readTree, tempDir } from './helpers/fixtures.ts';
+
+let dir: string;
+const cacheDir = () => path.join(dir, 'node_modules', '.cache', 'runbook-smith');
+const cacheFiles = () => (fs.existsSync(cacheDir()) ? fs.readdirSync(cacheDir()) : []);
+const page = (url: string) => fs.readFileSync(path.join(dir, 'build', url, 'index.html'), 'utf8');
+const reused = (out: string) => Number(/\((\d+) unchanged pages reused\)/.exec(out)?.[1] ?? 0);
+const pages = (out: string) => Number(/Built (\d+) pages/.exec(out)?.[1]);
+
+/** Every published file, without the release manifest. */
+function published(): Map<string, Buffer> {
+  const tree = readTree(path.join(dir, 'build'));
+  tree.delete('.runbook-smith.json');
+  return tree;
+}
+
+beforeAll(() => {
+  dir = tempDir('cache-');
+  for (const d of ['src', 'partials', 'layouts', 'assets', 'templates']) fs.cpSync(path.join(ROOT, d), path.join(dir, d), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'site.yml'), path.join(dir, 'site.yml'));
+});
+
+describe('render cache', () => {
+  it('a rebuild reuses every unchanged page and publishes the same files as a build without the cache', () => {
+    const first = cli(dir);
+    expect(first.code, first.out).toBe(0);
+    expect(reused(first.stdout)).toBe(0);
+    expect(cacheFiles().filter((f) => f.endsWith('.v8'))).toHaveLength(1);
+    const fresh = published();
+
+    const second = cli(dir);
+    expect(second.code, second.out).toBe(0);
+    expect(reused(second.stdout)).toBeGreaterThan(40);
+    expect(reused(second.stdout)).toBeLessThanOrEqual(pages(second.stdout));
+    expect(published()).toEqual(fresh);
+
+    const uncached = cli(dir, ['--no-cache']);
+    expect(uncached.code, uncached.out).toBe(0);
+    expect(reused(uncached.stdout)).toBe(0);
+    expect(published()).toEqual(fresh);
+  });
+
+  it('a changed page is rendered again, and only it', () => {
+    const before = reused(cli(dir).stdout);
+    const file = path.join(dir, 'src/queues/backed-up-channel.md');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('## Meaning', '## Meaning\n\nEdited for the cache test: **bold**.'));
+    const r = cli(dir);
+    expect(r.code, r.out).toBe(0);
+    expect(reused(r.stdout)).toBe(before - 1);
+    expect(page('queues/backed-up-channel')).toContain('Edited for the cache test: <strong>bold</strong>.');
+  });
+
+  it('a changed partial or a changed helper output (site.yml) renders the pages that use them again', () => {
+    const partial = path.join(dir, 'partials/runbook/escalation.md');
+    const text = fs.readFileSync(partial, 'utf8');
+    fs.writeFileSync(partial, `${text}\nPartial changed for the cache test.\n`);
+    let r = cli(dir);
+    expect(r.code, r.out).toBe(0);
+    expect(page('queues/backed-up-channel')).toContain('Partial changed for the cache test.');
+
+    const site = path.join(dir, 'site.yml');
+    fs.writeFileSync(site, fs.readFileSync(site, 'utf8').replace('cluster: dev-workers', 'cluster: dev-workers-renamed'));
+    r = cli(dir);
+    expect(r.code, r.out).toBe(0);
+    expect(page('editing/helpers')).toContain('dev-workers-renamed');
+  });
+
+  it('a damaged cache file means every page is rendered, with the same result', () => {
+    const expected = published();
+    const [file] = cacheFiles().filter((f) => f.endsWith('.v8'));
+    const full = path.join(cacheDir(), file!);
+    const bytes = fs.readFileSync(full);
+    fs.writeFileSync(full, bytes.subarray(0, Math.floor(bytes.length / 2))); // cut short
+    const r = cli(dir);
+    expect(r.code, r.out).toBe(0);
+    expect(reused(r.stdout)).toBe(0);
+    expect(published()).toEqual(expected);
+    fs.writeFileSync(full, 'not a cache at all');
+    const again = cli(dir);
+    expect(again.code, again.out).toBe(0);
+    expect(published()).toEqual(expected);
+  });
+
+  it('a failed build leaves the cache file as it was and no temporary file behind', () => {
+    cli(dir); // a good build first: the cache is complete
+    const [file] = cacheFiles().filter((f) => f.endsWith('.v8'));
+    const before = fs.readFileSync(path.join(cacheDir(), file!));
+    fs.writeFileSync(path.join(dir, 'src/editing/new-page.md'), '---\ntitle: New\n---\nA new page with a [broken link](nowhere.md).\n');
+    const r = cli(dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('src/editing/new-page.md:4:');
+    expect(cacheFiles()).toEqual([file]);
+    expect(fs.readFileSync(path.join(cacheDir(), file!))).toEqual(before);
+  });
+});
