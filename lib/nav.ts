@@ -8,10 +8,26 @@ import type { Heading, Page } from './page.ts';
 import type { Navigation, Section } from '../plugins/sections.ts';
 import { escapeHtml } from './text.ts';
 
+/**
+ * A section's page list, pre-joined: for the page at index i, `before[i] + current[i] + after[i]`
+ * (V8 joins them without copying). Joining 100 items for each of 10,000 pages, and finding the
+ * page with findIndex, took ~0.25 s of the layout stage.
+ */
 interface ListItems {
-  plain: string[];
   current: string[];
-  urls: string[];
+  before: string[];
+  after: string[];
+  all: string;
+  index: Map<string, number>;
+}
+
+function listItems(pages: readonly Page[]): ListItems {
+  const plain = pages.map((p) => link(p, false));
+  const before: string[] = [''];
+  for (let i = 1; i <= plain.length; i++) before.push(before[i - 1]! + plain[i - 1]!);
+  const after: string[] = new Array(plain.length + 1).fill('');
+  for (let i = plain.length - 1; i >= 0; i--) after[i] = plain[i + 1] === undefined ? '' : plain[i + 1]! + after[i + 1]!;
+  return { current: pages.map((p) => link(p, true)), before, after, all: before[plain.length]!, index: new Map(pages.map((p, i) => [p.source, i])) };
 }
 
 function link(p: Page, current: boolean, extra = ''): string {
@@ -52,12 +68,12 @@ export class NavRenderer {
     if (!section) return '';
     let items = this.sectionItems.get(section.dir);
     if (!items) {
-      items = { plain: section.pages.map((p) => link(p, false)), current: section.pages.map((p) => link(p, true)), urls: section.pages.map((p) => p.url!) };
+      items = listItems(section.pages);
       this.sectionItems.set(section.dir, items);
     }
-    const idx = page.isIndex ? -1 : section.pages.findIndex((p) => p.source === page.source);
+    const idx = page.isIndex ? undefined : items.index.get(page.source);
     const head = link(section.index, page.isIndex).replace('<li', '<li data-section-index');
-    const list = items.plain.map((h, i) => (i === idx ? items!.current[i] : h)).join('');
+    const list = idx === undefined ? items.all : items.before[idx]! + items.current[idx]! + items.after[idx]!;
     const subs = section.subsections.length
       ? `<li class="section-nav__group"><span class="section-nav__label">Subsections</span><ul>${section.subsections.map((s) => link(s.index, false)).join('')}</ul></li>`
       : '';

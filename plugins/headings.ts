@@ -8,7 +8,9 @@ import GithubSlugger from 'github-slugger';
 import type Metalsmith from 'metalsmith';
 import { rememberScan, scanHtml, type LinkTag } from '../lib/html-scan.ts';
 import type { BuildContext } from '../lib/context.ts';
-import type { Files, Heading } from '../lib/page.ts';
+import type { Files, Heading, Page } from '../lib/page.ts';
+import type { RenderedPage } from '../lib/render-cache.ts';
+import { splitSections } from './search.ts';
 import { escapeHtml } from '../lib/text.ts';
 
 export interface HeadingsOptions {
@@ -24,6 +26,11 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
     const debug = metalsmith.debug('runbook-smith:headings');
     const pages = files as unknown as Files;
     const cache = ctx.renderCache;
+    /** A page rendered now goes into the cache, with its search sections (split here, once). */
+    const store = (key: string, page: Page, rendered: Omit<RenderedPage, 'sections'>) => {
+      page.searchSections = splitSections(rendered.html, '');
+      cache!.set(key, { ...rendered, sections: page.searchSections });
+    };
     for (const key of Object.keys(pages)) {
       if (!key.endsWith('.html')) continue;
       const page = pages[key]!;
@@ -32,6 +39,7 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
       if (cached?.hit) {
         // Rendered by an earlier build (lib/render-cache.ts): this stage's results come with it.
         page.headings = cached.hit.headings;
+        page.searchSections = cached.hit.sections;
         rememberScan(page.contents, { ids: new Set(cached.hit.ids), links: cached.hit.links });
         continue;
       }
@@ -67,7 +75,7 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
       page.headings = list;
       if (!edits.length) {
         rememberScan(page.contents, scan);
-        if (cached) cache!.set(cached.key, { html, headings: list, ids: [...scan.ids], links: scan.links });
+        if (cached) store(cached.key, page, { html, headings: list, ids: [...scan.ids], links: scan.links });
         continue;
       }
       const final = out + html.slice(at);
@@ -75,7 +83,7 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
       const moved = (p: number) => edits.reduce((sum, e) => (e.at <= p ? sum + e.delta : sum), p);
       const links = [...scan.links.map((l) => ({ ...l, start: moved(l.start), end: moved(l.end) })), ...added].sort((x, y) => x.start - y.start);
       rememberScan(page.contents, { ids: scan.ids, links });
-      if (cached) cache!.set(cached.key, { html: final, headings: list, ids: [...scan.ids], links });
+      if (cached) store(cached.key, page, { html: final, headings: list, ids: [...scan.ids], links });
     }
     debug('done');
   };

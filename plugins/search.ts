@@ -68,6 +68,13 @@ export interface SearchIndex {
   sections: [page: number, anchor: string, heading: string, text: string][];
 }
 
+declare module '../lib/page.ts' {
+  interface Page {
+    /** The page's search sections, the first with an empty heading (set with the render cache on). */
+    searchSections?: SearchSection[];
+  }
+}
+
 /** Asset names the layout looks up: `{{lookup assets "search-index.json"}}`. */
 export const INDEX_ASSET = 'search-index.json';
 export const ENGINE_ASSET = 'minisearch.js';
@@ -116,13 +123,17 @@ export function splitSections(html: string, title: string): SearchSection[] {
   return out;
 }
 
-/** The index for a set of pages (any order in, sorted by URL out). */
-export function buildIndex(pages: { url: string; title: string; html: string }[]): SearchIndex {
+/**
+ * The index for a set of pages (any order in, sorted by URL out). A page's sections may come ready
+ * (`sections`, split with an empty title by an earlier build: lib/render-cache.ts) instead of `html`.
+ */
+export function buildIndex(pages: { url: string; title: string; html?: string; sections?: SearchSection[] }[]): SearchIndex {
   const sorted = [...pages].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
   const index: SearchIndex = { v: 1, pages: [], sections: [] };
   sorted.forEach((p, i) => {
     index.pages.push([p.url, p.title]);
-    for (const s of splitSections(p.html, p.title)) index.sections.push([i, s.anchor, s.heading, s.text]);
+    const sections = p.sections ? p.sections.map((s, n) => (n === 0 ? { ...s, heading: p.title } : s)) : splitSections(p.html ?? '', p.title);
+    for (const s of sections) index.sections.push([i, s.anchor, s.heading, s.text]);
   });
   return index;
 }
@@ -140,12 +151,16 @@ export default function search(_ctx: BuildContext): Metalsmith.Plugin {
   return function search(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:search');
     const pages = files as unknown as Files;
-    const entries: { url: string; title: string; html: string }[] = [];
+    const entries: Parameters<typeof buildIndex>[0] = [];
     for (const key of Object.keys(pages)) {
       if (!key.endsWith('.html')) continue;
       const page = pages[key]!;
       if (!page.url || page.generated404 || page.draft) continue;
-      entries.push({ url: page.url, title: page.title, html: page.contents.toString('utf8') });
+      // Split by the headings stage when the render cache is on (the text is the same: the links
+      // stage changes only attributes), else here.
+      if (page.searchSections) entries.push({ url: page.url, title: page.title, sections: page.searchSections });
+      else entries.push({ url: page.url, title: page.title, html: page.contents.toString('utf8') });
+      page.searchSections = undefined; // used: let the memory go before layout, the peak
     }
     const index = buildIndex(entries);
     const json = Buffer.from(JSON.stringify(index));
