@@ -32,7 +32,7 @@ export function releasesDirFor(destination: string): string {
  * move during rendering (the layout stage yielding to the event loop every 32 pages) did not help
  * either: layout + write took 7.6 s and 10.6 s against 7.7 s and 7.9 s without, at 10,000 pages.
  * The time goes into the kernel taking the pages: on this VM the page cache filled at ~50 MB/s
- * during the write (/proc/meminfo Dirty), and 10,000 writes of 22 KB took 0.75 s to 11 s
+ * during the write (/proc/meminfo Dirty), and 10,000 writes of 22 KB took 0.57 s to 13 s
  * in a bare script depending on the moment.
  */
 export class ReleaseWriter {
