@@ -26,10 +26,14 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
     const debug = metalsmith.debug('runbook-smith:headings');
     const pages = files as unknown as Files;
     const cache = ctx.renderCache;
-    /** A page rendered now goes into the cache, with its search sections (split here, once). */
-    const store = (key: string, page: Page, rendered: Omit<RenderedPage, 'sections'>) => {
+    /**
+     * The page's search sections are split here, from the same HTML (the links stage after this
+     * changes only attributes), so they can be cached with it. A page rendered now goes into the
+     * cache when it is on.
+     */
+    const done = (key: string | undefined, page: Page, rendered: Omit<RenderedPage, 'sections'>) => {
       page.searchSections = splitSections(rendered.html, '');
-      cache!.set(key, { ...rendered, sections: page.searchSections });
+      if (key !== undefined) cache!.set(key, { ...rendered, sections: page.searchSections });
     };
     for (const key of Object.keys(pages)) {
       if (!key.endsWith('.html')) continue;
@@ -75,7 +79,7 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
       page.headings = list;
       if (!edits.length) {
         rememberScan(page.contents, scan);
-        if (cached) store(cached.key, page, { html, headings: list, ids: [...scan.ids], links: scan.links });
+        done(cached?.key, page, { html, headings: list, ids: [...scan.ids], links: scan.links });
         continue;
       }
       const final = out + html.slice(at);
@@ -83,7 +87,7 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
       const moved = (p: number) => edits.reduce((sum, e) => (e.at <= p ? sum + e.delta : sum), p);
       const links = [...scan.links.map((l) => ({ ...l, start: moved(l.start), end: moved(l.end) })), ...added].sort((x, y) => x.start - y.start);
       rememberScan(page.contents, { ids: scan.ids, links });
-      if (cached) store(cached.key, page, { html: final, headings: list, ids: [...scan.ids], links });
+      done(cached?.key, page, { html: final, headings: list, ids: [...scan.ids], links });
     }
     debug('done');
   };

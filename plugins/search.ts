@@ -70,7 +70,7 @@ export interface SearchIndex {
 
 declare module '../lib/page.ts' {
   interface Page {
-    /** The page's search sections, the first with an empty heading (set with the render cache on). */
+    /** The page's search sections, the first with an empty heading (set by the headings stage). */
     searchSections?: SearchSection[];
   }
 }
@@ -156,8 +156,7 @@ export default function search(_ctx: BuildContext): Metalsmith.Plugin {
       if (!key.endsWith('.html')) continue;
       const page = pages[key]!;
       if (!page.url || page.generated404 || page.draft) continue;
-      // Split by the headings stage when the render cache is on (the text is the same: the links
-      // stage changes only attributes), else here.
+      // Split by the headings stage (and kept in the render cache); here for a page that stage did not see.
       if (page.searchSections) entries.push({ url: page.url, title: page.title, sections: page.searchSections });
       else entries.push({ url: page.url, title: page.title, html: page.contents.toString('utf8') });
       page.searchSections = undefined; // used: let the memory go before layout, the peak
