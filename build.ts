@@ -142,10 +142,22 @@ export async function build(
     result.releaseDir = (await ctx.writer.finish(files, manifest)).releaseDir;
     timings.set('write', performance.now() - t0);
   }
-  // Only a build without errors updates the cache (a failed one never gets here).
+  // Only a build without errors updates the cache (a failed one never gets here). The site is
+  // published by now: a cache that cannot be written is a warning, not a failed build.
   if (ctx.renderCache) {
     const t0 = performance.now();
-    ctx.renderCache.save();
+    try {
+      ctx.renderCache.save();
+    } catch (err) {
+      ctx.diagnostics.reportFile(ctx.renderCache.dir, {
+        code: 'cache/write',
+        severity: 'warning',
+        message: `the render cache could not be saved: ${(err as Error).message}`,
+        hint: 'The site was built and published; the next build renders every page again. Check the free disk space and that node_modules/.cache/runbook-smith is a writable folder, or build with --no-cache.',
+        cause: err,
+      });
+      result.problems = ctx.diagnostics.problems;
+    }
     timings.set('cache', performance.now() - t0);
   }
   return result;
@@ -222,7 +234,8 @@ export async function main(argv: string[]): Promise<number> {
     const where = cli.check ? '' : ` -> ${path.relative(process.cwd(), result.ctx.destination) || '.'}`;
     const hits = result.ctx.renderCache?.hits ?? 0;
     const cached = hits ? ` (${hits} unchanged pages reused)` : '';
-    console.log(`${verb} ${result.pages} pages, ${result.problems.length} warnings, in ${seconds} s${cached}${where}`);
+    const warnings = `${result.problems.length} ${result.problems.length === 1 ? 'warning' : 'warnings'}`;
+    console.log(`${verb} ${result.pages} pages, ${warnings}, in ${seconds} s${cached}${where}`);
     return 0;
   } catch (err) {
     clear();

@@ -64,6 +64,8 @@ export class RenderCache {
   /** Bytes for the next file not written yet: written in chunks of ~1 MB, not two calls a page. */
   private buffered: Buffer[] = [];
   private bufferedBytes = 0;
+  /** Why the next file could not be written (then nothing more is tried; `save` throws it). */
+  private failure: unknown;
 
   private constructor(
     readonly file: string,
@@ -138,13 +140,17 @@ export class RenderCache {
 
   /** Stores a page rendered by this build: appended to the next file at once. */
   set(key: string, page: RenderedPage): void {
-    if (this.written.has(key)) return;
+    if (this.written.has(key) || this.failure) return;
     const payload = v8.serialize(page);
     const head = Buffer.alloc(HEAD_BYTES);
     head.write(key, 0, KEY_BYTES, 'latin1');
     head.writeUInt32LE(payload.length, KEY_BYTES);
-    this.append(head);
-    this.append(payload);
+    try {
+      this.append(head);
+      this.append(payload);
+    } catch (err) {
+      this.failure = err; // the build goes on: the cache is only ever a speed-up
+    }
     this.written.add(key);
   }
 
@@ -155,10 +161,19 @@ export class RenderCache {
    */
   save(): boolean {
     const changed = this.written.size > 0 || this.reused.size !== this.index.size;
-    if (changed) for (const [key, span] of this.reused) if (!this.written.has(key)) this.append(this.read(span));
+    try {
+      if (this.failure) throw this.failure;
+      if (changed) for (const [key, span] of this.reused) if (!this.written.has(key)) this.append(this.read(span));
+      if (!changed || !this.next) {
+        this.discard();
+        return false;
+      }
+      this.flush();
+    } catch (err) {
+      this.discard();
+      throw err;
+    }
     if (this.fd !== undefined) fs.closeSync(this.fd);
-    if (!changed || !this.next) return false;
-    this.flush();
     fs.closeSync(this.next.fd);
     fs.renameSync(this.next.file, this.file);
     const dir = path.dirname(this.file);
@@ -168,12 +183,17 @@ export class RenderCache {
     return true;
   }
 
-  /** A failed build: the next file is dropped, the old one stays. */
+  /** A failed build (or a cache that could not be written): the next file is dropped, the old one stays. */
   discard(): void {
     if (this.fd !== undefined) fs.closeSync(this.fd);
     if (!this.next) return;
     fs.closeSync(this.next.fd);
     fs.rmSync(this.next.file, { force: true });
+  }
+
+  /** The folder the cache lives in. */
+  get dir(): string {
+    return path.dirname(this.file);
   }
 
   private read(span: Span): Buffer {

@@ -103,4 +103,17 @@ describe('render cache', () => {
     expect(cacheFiles()).toEqual([file]);
     expect(fs.readFileSync(path.join(cacheDir(), file!))).toEqual(before);
   });
+
+  it('a cache that cannot be written is a warning: the site is still built and published', () => {
+    const other = tempDir('cache-blocked-');
+    for (const d of ['src', 'partials', 'layouts', 'assets', 'templates']) fs.cpSync(path.join(ROOT, d), path.join(other, d), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, 'site.yml'), path.join(other, 'site.yml'));
+    fs.mkdirSync(path.join(other, 'node_modules', '.cache'), { recursive: true });
+    fs.writeFileSync(path.join(other, 'node_modules', '.cache', 'runbook-smith'), 'a file where the cache folder goes');
+    const r = cli(other);
+    expect(r.code, r.out).toBe(0);
+    expect(r.stdout).toMatch(/^Built \d+ pages, 1 warning, /m);
+    expect(r.stderr).toContain('node_modules/.cache/runbook-smith:1:1  the render cache could not be saved');
+    expect(fs.existsSync(path.join(other, 'build/queues/backed-up-channel/index.html'))).toBe(true);
+  });
 });
