@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createContext, type BuildContext, type BuildOptions } from './lib/context.ts';
 import { BuildFailed, formatReport, type Problem } from './lib/diagnostics.ts';
 import type { Page } from './lib/page.ts';
-import { RenderCache } from './lib/render-cache.ts';
+import { cacheDirFor, cacheWanted, RenderCache, saveOrWarn } from './lib/render-cache.ts';
 import { scanSource } from './lib/source-scan.ts';
 import { stage, type Timings } from './lib/stage.ts';
 import { ReleaseWriter } from './lib/write.ts';
@@ -142,22 +142,11 @@ export async function build(
     result.releaseDir = (await ctx.writer.finish(files, manifest)).releaseDir;
     timings.set('write', performance.now() - t0);
   }
-  // Only a build without errors updates the cache (a failed one never gets here). The site is
-  // published by now: a cache that cannot be written is a warning, not a failed build.
+  // Only a build without errors updates the cache (a failed one never gets here, and writes nothing).
   if (ctx.renderCache) {
     const t0 = performance.now();
-    try {
-      ctx.renderCache.save();
-    } catch (err) {
-      ctx.diagnostics.reportFile(ctx.renderCache.dir, {
-        code: 'cache/write',
-        severity: 'warning',
-        message: `the render cache could not be saved: ${(err as Error).message}`,
-        hint: 'The site was built and published; the next build renders every page again. Check the free disk space and that node_modules/.cache/runbook-smith is a writable folder, or build with --no-cache.',
-        cause: err,
-      });
-      result.problems = ctx.diagnostics.problems;
-    }
+    saveOrWarn(ctx.renderCache, ctx.diagnostics);
+    result.problems = ctx.diagnostics.problems;
     timings.set('cache', performance.now() - t0);
   }
   return result;
@@ -180,7 +169,7 @@ interface Cli {
 }
 
 function parseArgs(argv: string[]): Cli {
-  const cli: Cli = { check: false, strict: false, cache: process.env.RUNBOOK_SMITH_CACHE !== '0' };
+  const cli: Cli = { check: false, strict: false, cache: cacheWanted(argv) };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -216,7 +205,7 @@ export async function main(argv: string[]): Promise<number> {
   const onStage = tty ? (name: string, i: number, n: number) => process.stderr.write(`\r\x1b[K  ${name} (${i + 1}/${n})`) : undefined;
   const clear = () => tty && process.stderr.write('\r\x1b[K');
   try {
-    const cache = cli.cache ? path.join(process.cwd(), 'node_modules', '.cache', 'runbook-smith') : undefined;
+    const cache = cli.cache ? cacheDirFor(process.cwd()) : undefined;
     const result = await build({ root: process.cwd(), source: cli.source, destination: cli.destination, write: !cli.check, cache, onStage });
     clear();
     const seconds = ((performance.now() - started) / 1000).toFixed(2);

@@ -21,6 +21,7 @@ import { Diagnostics, type Problem } from './diagnostics.ts';
 import type { Files, Page } from './page.ts';
 import { stage, type Timings } from './stage.ts';
 import { loadPartials, staticIncludes } from '../plugins/partials.ts';
+import { RenderCache, saveOrWarn } from './render-cache.ts';
 
 /** Stages that work on any subset of pages, given the last full run's metadata. */
 export const PAGE_LOCAL = ['secrets', 'frontmatter', 'templates', 'markdown', 'headings', 'permalinks', 'links', 'layout'];
@@ -31,6 +32,8 @@ const NAV_FIELDS = ['title', 'description', 'order', 'type', 'draft', 'owner', '
 export interface UpdateResult {
   /** 'page' when only some pages were re-rendered, 'full' after a full rebuild. */
   kind: 'page' | 'full';
+  /** On a full rebuild: pages taken from the render cache instead of rendered. */
+  reused?: number;
   /** URLs whose HTML changed (every URL after a full rebuild). */
   urls: string[];
   ms: number;
@@ -51,7 +54,8 @@ export class DevSite {
   private problemsByFile = new Map<string, Problem[]>();
   readonly timings: Timings = new Map();
 
-  constructor(private readonly options: BuildOptions) {}
+  /** `cache`: the render cache's folder (lib/render-cache.ts), used by full rebuilds. */
+  constructor(private readonly options: BuildOptions & { cache?: string }) {}
 
   get problems(): Problem[] {
     return [...this.problemsByFile.values()].flat();
@@ -69,7 +73,21 @@ export class DevSite {
     this.ms = ms;
     const raw = await ms.read();
     this.raw = new Map(Object.entries(raw));
-    const files = (await ms.run(cloneFiles(raw))) as unknown as Files;
+    // Full rebuilds (start-up, a page added, a title changed...) take unchanged pages from the
+    // render cache. Its entries are found by content, so they are right whatever else this run
+    // found wrong: the cache is saved even when a page has a mistake. One-page updates render.
+    const cache = this.options.cache ? RenderCache.open(this.options.cache) : undefined;
+    ctx.renderCache = cache;
+    let files: Files;
+    try {
+      files = (await ms.run(cloneFiles(raw))) as unknown as Files;
+    } catch (err) {
+      cache?.discard();
+      throw err;
+    } finally {
+      ctx.renderCache = undefined;
+    }
+    if (cache) saveOrWarn(cache, ctx.diagnostics);
     this.problemsByFile = groupProblems(ctx.diagnostics.problems);
     const broken = ctx.diagnostics.broken;
     const fresh = new Map<string, { key: string; page: Page }>();
@@ -88,7 +106,7 @@ export class DevSite {
     // Pages that no longer exist stop being served.
     for (const [source, old] of this.pages) if (!fresh.has(source) && !broken.has(source)) this.output.delete(old.key);
     this.pages = fresh;
-    return { kind: 'full', urls, ms: performance.now() - t0 };
+    return { kind: 'full', urls, ms: performance.now() - t0, reused: cache?.hits ?? 0 };
   }
 
   /** A file under src/ changed, was added or was removed. */

@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
+import type { Diagnostics } from './diagnostics.ts';
 import type { LinkTag } from './html-scan.ts';
 import type { Heading } from './page.ts';
 import type { SearchSection } from '../plugins/search.ts';
@@ -218,6 +219,34 @@ export class RenderCache {
     fs.writeSync(this.next!.fd, Buffer.concat(this.buffered));
     this.buffered = [];
     this.bufferedBytes = 0;
+  }
+}
+
+/** Where the command line keeps a project's cache: with other tools' caches, in node_modules. */
+export function cacheDirFor(root: string): string {
+  return path.join(root, 'node_modules', '.cache', 'runbook-smith');
+}
+
+/** Whether the command line uses the cache: unless `--no-cache` or RUNBOOK_SMITH_CACHE=0. */
+export function cacheWanted(args: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+  return !args.includes('--no-cache') && env.RUNBOOK_SMITH_CACHE !== '0';
+}
+
+/**
+ * Saves the cache after a run; a cache that cannot be written is a warning about its folder,
+ * never a failed build (the cache is only ever a speed-up).
+ */
+export function saveOrWarn(cache: RenderCache, diagnostics: Diagnostics): void {
+  try {
+    cache.save();
+  } catch (err) {
+    diagnostics.reportFile(cache.dir, {
+      code: 'cache/write',
+      severity: 'warning',
+      message: `the render cache could not be saved: ${(err as Error).message}`,
+      hint: 'The site was built; the next build renders every page again. Check the free disk space and that node_modules/.cache/runbook-smith is a writable folder, or build with --no-cache.',
+      cause: err,
+    });
   }
 }
 

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatReport } from '../lib/diagnostics.ts';
 import { DevSite, type UpdateResult } from '../lib/dev-site.ts';
+import { cacheDirFor, cacheWanted } from '../lib/render-cache.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -57,6 +58,8 @@ const CLIENT = `(() => {
 export interface DevServerOptions {
   root: string;
   source?: string;
+  /** The render cache's folder (lib/render-cache.ts); `npm start` uses the build's. */
+  cache?: string;
   port?: number;
   /** Print to the terminal (off in tests). */
   log?: (line: string) => void;
@@ -64,9 +67,9 @@ export interface DevServerOptions {
 
 export async function startDevServer(options: DevServerOptions) {
   const log = options.log ?? ((l: string) => console.log(l));
-  const site = new DevSite({ root: options.root, source: options.source });
+  const site = new DevSite({ root: options.root, source: options.source, cache: options.cache });
   const first = await site.full();
-  log(`Built ${site.output.size} files in ${(first.ms / 1000).toFixed(2)} s`);
+  log(`Built ${site.output.size} files in ${(first.ms / 1000).toFixed(2)} s${first.reused ? ` (${first.reused} unchanged pages reused)` : ''}`);
   reportProblems();
 
   const clients = new Set<http.ServerResponse>();
@@ -203,7 +206,8 @@ export async function main(args: string[]): Promise<number> {
     return i === -1 ? undefined : args[i + 1];
   };
   try {
-    await startDevServer({ root: process.cwd(), source: arg('--source'), port: Number(arg('--port') ?? 4000) });
+    const cache = cacheWanted(args) ? cacheDirFor(process.cwd()) : undefined;
+    await startDevServer({ root: process.cwd(), source: arg('--source'), port: Number(arg('--port') ?? 4000), cache });
     return 0;
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);

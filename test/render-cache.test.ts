@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DevSite } from '../lib/dev-site.ts';
 import { cli, ROOT } from './helpers/cli.ts';
 import { readTree, tempDir } from './helpers/fixtures.ts';
 
@@ -25,10 +26,16 @@ function published(): Map<string, Buffer> {
   return tree;
 }
 
+/** A temporary copy of this repository's site (content, partials, layouts, assets, settings). */
+function copyOfSite(prefix: string): string {
+  const to = tempDir(prefix);
+  for (const d of ['src', 'partials', 'layouts', 'assets', 'templates']) fs.cpSync(path.join(ROOT, d), path.join(to, d), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'site.yml'), path.join(to, 'site.yml'));
+  return to;
+}
+
 beforeAll(() => {
-  dir = tempDir('cache-');
-  for (const d of ['src', 'partials', 'layouts', 'assets', 'templates']) fs.cpSync(path.join(ROOT, d), path.join(dir, d), { recursive: true });
-  fs.copyFileSync(path.join(ROOT, 'site.yml'), path.join(dir, 'site.yml'));
+  dir = copyOfSite('cache-');
 });
 
 describe('render cache', () => {
@@ -105,9 +112,7 @@ describe('render cache', () => {
   });
 
   it('a cache that cannot be written is a warning: the site is still built and published', () => {
-    const other = tempDir('cache-blocked-');
-    for (const d of ['src', 'partials', 'layouts', 'assets', 'templates']) fs.cpSync(path.join(ROOT, d), path.join(other, d), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, 'site.yml'), path.join(other, 'site.yml'));
+    const other = copyOfSite('cache-blocked-');
     fs.mkdirSync(path.join(other, 'node_modules', '.cache'), { recursive: true });
     fs.writeFileSync(path.join(other, 'node_modules', '.cache', 'runbook-smith'), 'a file where the cache folder goes');
     const r = cli(other);
@@ -115,5 +120,20 @@ describe('render cache', () => {
     expect(r.stdout).toMatch(/^Built \d+ pages, 1 warning, /m);
     expect(r.stderr).toContain('node_modules/.cache/runbook-smith:1:1  the render cache could not be saved');
     expect(fs.existsSync(path.join(other, 'build/queues/backed-up-channel/index.html'))).toBe(true);
+  });
+
+  it("npm start's full builds reuse the cache too, and serve the same pages as without it", async () => {
+    const project = copyOfSite('cache-dev-');
+    const cache = path.join(project, 'node_modules', '.cache', 'runbook-smith');
+    const uncached = new DevSite({ root: project });
+    await uncached.full();
+    const first = new DevSite({ root: project, cache });
+    expect((await first.full()).reused).toBe(0);
+    const second = new DevSite({ root: project, cache });
+    const again = await second.full();
+    expect(again.reused).toBeGreaterThan(40);
+    expect(second.problems).toEqual([]);
+    expect(second.output).toEqual(uncached.output);
+    expect(first.output).toEqual(uncached.output);
   });
 });
