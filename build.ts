@@ -2,7 +2,7 @@
  * Runbook Smith: turns a tree of Markdown runbooks into a static site.
  *
  *   npm run build [-- --source src --destination build]
- *   npm run check [-- --strict]          validate everything, write nothing
+ *   npm run check [-- --strict]          validate everything, write no site (only the render cache)
  *
  * The pipeline, one line a stage, in the order of Segment's docs build (partials -> collections ->
  * in-place -> markdown -> headings -> permalinks -> layout), with checks before and after.
