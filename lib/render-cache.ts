@@ -11,8 +11,8 @@
  * the code and of package-lock.json: any change to either starts a new, empty cache.
  *
  * The file lives in node_modules/.cache/runbook-smith/ (where tools keep caches; `npm ci` and a
- * fresh clone start without it), is one V8-serialized Map, and is replaced with one rename, so
- * a build that dies mid-write leaves the old file. A file that cannot be read is ignored: the
+ * fresh clone start without it), holds one record per page (format below), and is replaced with
+ * one rename, so a build that dies mid-write leaves the old file. A file that cannot be read is ignored: the
  * build is then a cold one, never a wrong one. `--no-cache` (or RUNBOOK_SMITH_CACHE=0) skips it.
  */
 import crypto from 'node:crypto';
@@ -70,7 +70,8 @@ export class RenderCache {
 
   private constructor(
     readonly file: string,
-    private readonly fd: number | undefined,
+    /** The old file, open for reading records (closed by `save` or `discard`). */
+    private fd: number | undefined,
     private readonly index: Map<string, Span>,
   ) {}
 
@@ -165,18 +166,20 @@ export class RenderCache {
     try {
       if (this.failure) throw this.failure;
       if (changed) for (const [key, span] of this.reused) if (!this.written.has(key)) this.append(this.read(span));
-      if (!changed || !this.next) {
-        this.discard();
-        return false;
-      }
+      if (!changed || !this.next) return false;
       this.flush();
-    } catch (err) {
-      this.discard();
-      throw err;
+      const next = this.next;
+      this.next = undefined;
+      fs.closeSync(next.fd);
+      try {
+        fs.renameSync(next.file, this.file);
+      } catch (err) {
+        fs.rmSync(next.file, { force: true });
+        throw err;
+      }
+    } finally {
+      this.discard(); // closes the old file; drops a next file that did not become the cache
     }
-    if (this.fd !== undefined) fs.closeSync(this.fd);
-    fs.closeSync(this.next.fd);
-    fs.renameSync(this.next.file, this.file);
     const dir = path.dirname(this.file);
     for (const name of fs.readdirSync(dir)) {
       if (/^pages-.*\.v8$/.test(name) && path.join(dir, name) !== this.file) fs.rmSync(path.join(dir, name), { force: true });
@@ -187,9 +190,11 @@ export class RenderCache {
   /** A failed build (or a cache that could not be written): the next file is dropped, the old one stays. */
   discard(): void {
     if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
     if (!this.next) return;
     fs.closeSync(this.next.fd);
     fs.rmSync(this.next.file, { force: true });
+    this.next = undefined;
   }
 
   /** The folder the cache lives in. */
