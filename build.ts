@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createContext, type BuildContext, type BuildOptions } from './lib/context.ts';
 import { BuildFailed, formatReport, type Problem } from './lib/diagnostics.ts';
 import type { Page } from './lib/page.ts';
-import { cacheDirFor, cacheWanted, RenderCache, saveOrWarn } from './lib/render-cache.ts';
+import { cacheDirFor, cacheWanted, RenderCache, reusedText, saveOrWarn } from './lib/render-cache.ts';
 import { scanSource } from './lib/source-scan.ts';
 import { stage, type Timings } from './lib/stage.ts';
 import { ReleaseWriter } from './lib/write.ts';
@@ -221,8 +221,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const verb = cli.check ? 'Checked' : 'Built';
     const where = cli.check ? '' : ` -> ${path.relative(process.cwd(), result.ctx.destination) || '.'}`;
-    const hits = result.ctx.renderCache?.hits ?? 0;
-    const cached = hits ? ` (${hits} unchanged pages reused)` : '';
+    const cached = reusedText(result.ctx.renderCache?.hits ?? 0);
     const warnings = `${result.problems.length} ${result.problems.length === 1 ? 'warning' : 'warnings'}`;
     console.log(`${verb} ${result.pages} pages, ${warnings}, in ${seconds} s${cached}${where}`);
     return 0;

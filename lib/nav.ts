@@ -25,8 +25,8 @@ function listItems(pages: readonly Page[]): ListItems {
   const plain = pages.map((p) => link(p, false));
   const before: string[] = [''];
   for (let i = 1; i <= plain.length; i++) before.push(before[i - 1]! + plain[i - 1]!);
-  const after: string[] = new Array(plain.length + 1).fill('');
-  for (let i = plain.length - 1; i >= 0; i--) after[i] = plain[i + 1] === undefined ? '' : plain[i + 1]! + after[i + 1]!;
+  const after: string[] = new Array(plain.length).fill('');
+  for (let i = plain.length - 2; i >= 0; i--) after[i] = plain[i + 1]! + after[i + 1]!;
   return { current: pages.map((p) => link(p, true)), before, after, all: before[plain.length]!, index: new Map(pages.map((p, i) => [p.source, i])) };
 }
 

@@ -54,8 +54,8 @@ interface Span {
 }
 
 export class RenderCache {
+  /** Pages this build took from the cache. */
   hits = 0;
-  misses = 0;
   /** Keys of the old file's records used by this build (copied to the next file if it is written). */
   private readonly reused = new Map<string, Span>();
   /** Keys written to the next file already. */
@@ -119,6 +119,7 @@ export class RenderCache {
       try {
         hit = v8.deserialize(this.read(at).subarray(HEAD_BYTES)) as RenderedPage;
         this.reused.set(key, at);
+        this.hits++;
       } catch {
         hit = undefined; // a damaged record: render the page
       }
@@ -134,11 +135,6 @@ export class RenderCache {
     return found;
   }
 
-  /** Counts a page as found or rendered (on the headings stage, which sees the final outcome). */
-  count(hit: boolean): void {
-    if (hit) this.hits++;
-    else this.misses++;
-  }
 
   /** Stores a page rendered by this build: appended to the next file at once. */
   set(key: string, page: RenderedPage): void {
@@ -230,6 +226,11 @@ export class RenderCache {
 /** Where the command line keeps a project's cache: with other tools' caches, in node_modules. */
 export function cacheDirFor(root: string): string {
   return path.join(root, 'node_modules', '.cache', 'runbook-smith');
+}
+
+/** What the summary line says about the cache: ` (57 unchanged pages reused)`, or nothing. */
+export function reusedText(hits: number): string {
+  return hits ? ` (${hits} unchanged pages reused)` : '';
 }
 
 /** Whether the command line uses the cache: unless `--no-cache` or RUNBOOK_SMITH_CACHE=0. */

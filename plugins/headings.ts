@@ -39,7 +39,6 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
       if (!key.endsWith('.html')) continue;
       const page = pages[key]!;
       const cached = cache?.take(page);
-      if (cached) cache!.count(Boolean(cached.hit));
       if (cached?.hit) {
         // Rendered by an earlier build (lib/render-cache.ts): this stage's results come with it.
         page.headings = cached.hit.headings;

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatReport } from '../lib/diagnostics.ts';
 import { DevSite, type UpdateResult } from '../lib/dev-site.ts';
-import { cacheDirFor, cacheWanted } from '../lib/render-cache.ts';
+import { cacheDirFor, cacheWanted, reusedText } from '../lib/render-cache.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -69,7 +69,7 @@ export async function startDevServer(options: DevServerOptions) {
   const log = options.log ?? ((l: string) => console.log(l));
   const site = new DevSite({ root: options.root, source: options.source, cache: options.cache });
   const first = await site.full();
-  log(`Built ${site.output.size} files in ${(first.ms / 1000).toFixed(2)} s${first.reused ? ` (${first.reused} unchanged pages reused)` : ''}`);
+  log(`Built ${site.output.size} files in ${(first.ms / 1000).toFixed(2)} s${reusedText(first.reused ?? 0)}`);
   reportProblems();
 
   const clients = new Set<http.ServerResponse>();
