@@ -1,11 +1,12 @@
 /**
- * Stage 4, markdown: @metalsmith/markdown (marked) with GitHub-flavoured Markdown and build-time
- * highlighting (options in lib/markdown-options.mjs, passed per call, never set on marked's global
- * instance). Helper HTML held back from Markdown (lib/shield.ts HtmlStash) is put back here.
+ * Stage 4, markdown: @metalsmith/markdown with GitHub-flavoured Markdown and build-time
+ * highlighting. The plugin is given md4c (WebAssembly) as its engine instead of its default,
+ * marked: lib/markdown-engine.mjs has the measurements. Helper HTML held back from Markdown
+ * (lib/shield.ts HtmlStash) is put back here.
  *
- * Measured alternatives (10,000 benchmark pages, 2 cores): marked 18 and markdown-it 15 parse no
- * faster than marked 4.3 (1.7-2.3 s each); rendering on two worker threads saved only ~20% (each
- * worker pays marked's JIT warm-up again) for ~40 MB more peak memory, so it is not used.
+ * Measured alternatives, from when marked was the engine (10,000 benchmark pages, 2 cores):
+ * rendering on two worker threads saved only ~20% (each worker pays marked's JIT warm-up again)
+ * for ~40 MB more peak memory, so it is not used.
  * Nor is the whole build split over two threads, each running every stage on its own half of the
  * pages and swapping heading ids and search records (git branch experiment/threads): 18.5 s
  * against 18.3 s on one thread at 10,000 pages, 780 MB peak instead of ~510, and slower at 1,000.
@@ -13,12 +14,9 @@
  * file writes), and two single-thread builds run side by side each took 1.5x as long.
  */
 import markdownPlugin from '@metalsmith/markdown';
-import { marked } from 'marked';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
-import { engineOptions } from '../lib/markdown-options.mjs';
-
-export { engineOptions };
+import { renderMarkdown } from '../lib/markdown-engine.mjs';
 
 export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
   return function markdown(files, metalsmith, done) {
@@ -27,11 +25,10 @@ export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
     // A page whose text was rendered by an earlier build gets that build's HTML, already through
     // the headings stage (lib/render-cache.ts); the headings stage then only takes its results.
     const render = markdownPlugin({
-      engineOptions,
-      render: (text: string, options: object, context: { path: string }) => {
+      render: (text: string, _options: object, context: { path: string }) => {
         const page = files[context.path]!;
         const hit = cache?.lookup(page, cache.key(ctx.html.expand(text)));
-        return hit ? hit.html : ctx.html.restore(marked(text, options));
+        return hit ? hit.html : ctx.html.restore(renderMarkdown(text));
       },
     } as never);
     render(files, metalsmith, (err?: Error | null) => {
