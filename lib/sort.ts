@@ -61,35 +61,42 @@ export function pseudoAlphabetical<T>(explicit: readonly string[] = [], view: (i
     const key = name.replace(/\.(md|markdown)$/i, '');
     if (!rank.has(key)) rank.set(key, i);
   });
-  const keys = new Map<string, Chunk[]>();
-  const keyOf = (item: Sortable) => {
-    let k = keys.get(item.path);
-    if (!k) keys.set(item.path, (k = sortKey(item.title)));
-    return k;
-  };
-  const ranks = new Map<string, number | undefined>();
-  const rankOf = (item: Sortable) => {
-    if (!ranks.has(item.path)) ranks.set(item.path, rank.get(baseName(item.path)));
-    return ranks.get(item.path);
+  // Each item's rank, order and sort key are worked out once, on first sight, not in every
+  // comparison: sorting 10,000 pages makes ~140,000 comparisons (0.3 s when each one built the
+  // item's view again and looked its key up by path).
+  const prepared = new Map<T, Prepared>();
+  const prepare = (x: T): Prepared => {
+    let p = prepared.get(x);
+    if (!p) {
+      const item = view(x);
+      p = { path: item.path, order: item.order, rank: rank.get(baseName(item.path)), key: sortKey(item.title) };
+      prepared.set(x, p);
+    }
+    return p;
   };
 
   return function compare(x: T, y: T): number {
-    const a = view(x);
-    const b = view(y);
-    const ra = rankOf(a);
-    const rb = rankOf(b);
-    if (ra !== undefined || rb !== undefined) {
-      if (ra === undefined) return 1;
-      if (rb === undefined) return -1;
-      if (ra !== rb) return ra - rb;
+    const a = prepare(x);
+    const b = prepare(y);
+    if (a.rank !== undefined || b.rank !== undefined) {
+      if (a.rank === undefined) return 1;
+      if (b.rank === undefined) return -1;
+      if (a.rank !== b.rank) return a.rank - b.rank;
     }
     if (a.order !== undefined || b.order !== undefined) {
       if (a.order === undefined) return 1;
       if (b.order === undefined) return -1;
       if (a.order !== b.order) return a.order - b.order;
     }
-    return compareChunks(keyOf(a), keyOf(b)) || compareCodePoints(a.path, b.path);
+    return compareChunks(a.key, b.key) || compareCodePoints(a.path, b.path);
   };
+}
+
+interface Prepared {
+  path: string;
+  order: number | undefined;
+  rank: number | undefined;
+  key: Chunk[];
 }
 
 /** `queues/backlog.md` -> `backlog`; `queues/nsqd/index.md` -> `nsqd` (a subsection by its folder). */

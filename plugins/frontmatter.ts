@@ -222,10 +222,21 @@ interface Parsed {
 }
 
 function parse(text: string, report: (i: Parameters<BuildContext['diagnostics']['report']>[1]) => void): Parsed | undefined {
-  const lines = text.split('\n');
-  if (!/^---[ \t]*$/.test(lines[0] ?? '')) return { data: {}, body: text, bodyLine: 1, yamlText: undefined };
+  const firstEnd = lineEnd(text, 0);
+  if (!/^---[ \t]*$/.test(text.slice(0, firstEnd))) return { data: {}, body: text, bodyLine: 1, yamlText: undefined };
 
-  const close = lines.findIndex((l, i) => i > 0 && DELIMITER.test(l));
+  // The closing line, found line by line without splitting the whole page (most of it is body).
+  let close = -1;
+  let line = 1;
+  for (let at = firstEnd + 1; at <= text.length && firstEnd < text.length; ) {
+    const end = lineEnd(text, at);
+    line++;
+    if (DELIMITER.test(text.slice(at, end))) {
+      close = at;
+      break;
+    }
+    at = end + 1;
+  }
   if (close === -1) {
     report({
       code: 'frontmatter/unclosed',
@@ -235,11 +246,12 @@ function parse(text: string, report: (i: Parameters<BuildContext['diagnostics'][
     });
     return undefined;
   }
-  const yamlText = lines.slice(1, close).join('\n');
+  const yamlText = text.slice(firstEnd + 1, Math.max(firstEnd + 1, close - 1));
   let data: unknown;
   try {
-    // gray-matter does the YAML; called with options so it does not keep a global cache of every page.
-    data = matter(text, { language: 'yaml' }).data;
+    // gray-matter does the YAML. It is given the front-matter block only (it copies its whole input
+    // into a Buffer), and options, so it does not keep a global cache of every page.
+    data = matter(`---\n${yamlText}\n---\n`, { language: 'yaml' }).data;
   } catch (err) {
     const e = err as YamlError;
     const at = yamlErrorPosition(yamlText, e);
@@ -262,8 +274,15 @@ function parse(text: string, report: (i: Parameters<BuildContext['diagnostics'][
     });
     return undefined;
   }
-  const body = lines.slice(close + 1).join('\n');
-  return { data: { ...(data as Record<string, unknown>) }, body, bodyLine: close + 2, yamlText };
+  const closeEnd = lineEnd(text, close);
+  const body = closeEnd >= text.length ? '' : text.slice(closeEnd + 1);
+  return { data: { ...(data as Record<string, unknown>) }, body, bodyLine: line + 1, yamlText };
+}
+
+/** Index of the newline ending the line that starts at `at` (the text's length on the last line). */
+function lineEnd(text: string, at: number): number {
+  const n = text.indexOf('\n', at);
+  return n === -1 ? text.length : n;
 }
 
 /** Names of the layouts in a folder (file names without extension). */

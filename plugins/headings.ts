@@ -6,11 +6,11 @@
  */
 import GithubSlugger from 'github-slugger';
 import type Metalsmith from 'metalsmith';
-import { rememberScan, scanHtml, type LinkTag } from '../lib/html-scan.ts';
+import { rememberScan, scanHtml, type HeadingTag, type LinkTag, type SectionText } from '../lib/html-scan.ts';
 import type { BuildContext } from '../lib/context.ts';
 import type { Files, Heading, Page } from '../lib/page.ts';
 import type { RenderedPage } from '../lib/render-cache.ts';
-import { splitSections } from './search.ts';
+import type { SearchSection } from './search.ts';
 import { escapeHtml } from '../lib/text.ts';
 
 export interface HeadingsOptions {
@@ -27,13 +27,13 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
     const pages = files as unknown as Files;
     const cache = ctx.renderCache;
     /**
-     * The page's search sections are split here, from the same HTML (the links stage after this
-     * changes only attributes), so they can be cached with it. A page rendered now goes into the
-     * cache when it is on.
+     * The page's search sections come from the same scan (the links stage after this changes only
+     * attributes), so they can be cached with the HTML. A page rendered now goes into the cache
+     * when it is on.
      */
-    const done = (key: string | undefined, page: Page, rendered: Omit<RenderedPage, 'sections'>) => {
-      page.searchSections = splitSections(rendered.html, '');
-      if (key !== undefined) cache!.set(key, { ...rendered, sections: page.searchSections });
+    const done = (key: string | undefined, page: Page, rendered: Omit<RenderedPage, 'sections'>, sections: SearchSection[]) => {
+      page.searchSections = sections;
+      if (key !== undefined) cache!.set(key, { ...rendered, sections });
     };
     for (const key of Object.keys(pages)) {
       if (!key.endsWith('.html')) continue;
@@ -50,6 +50,7 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
       const scan = scanHtml(html);
       const slugger = new GithubSlugger();
       const list: Heading[] = [];
+      const ids = new Map<HeadingTag, string>();
       // The edited HTML, and where each original offset moved to (for the links the scan found).
       const edits: { at: number; delta: number }[] = [];
       const added: LinkTag[] = [];
@@ -60,6 +61,7 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
         const id = h.id ?? slugger.slug(h.text || h.tag);
         if (h.id) slugger.slug(h.id); // reserve it so generated ids don't collide
         else scan.ids.add(id);
+        ids.set(h, id);
         if (h.tag === 'h2') list.push({ text: h.text, id });
         const open = h.id ? html.slice(h.openStart, h.openEnd + 1) : `<${h.tag} id="${escapeHtml(id)}">`;
         const inner = html.slice(h.openEnd + 1, h.closeStart);
@@ -76,9 +78,10 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
         at = h.closeStart;
       }
       page.headings = list;
+      const sections = searchSections(scan.sections, ids);
       if (!edits.length) {
-        rememberScan(page.contents, scan);
-        done(cached?.key, page, { html, headings: list, ids: [...scan.ids], links: scan.links });
+        rememberScan(page.contents, { ids: scan.ids, links: scan.links });
+        done(cached?.key, page, { html, headings: list, ids: [...scan.ids], links: scan.links }, sections);
         continue;
       }
       const final = out + html.slice(at);
@@ -86,8 +89,13 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
       const moved = (p: number) => edits.reduce((sum, e) => (e.at <= p ? sum + e.delta : sum), p);
       const links = [...scan.links.map((l) => ({ ...l, start: moved(l.start), end: moved(l.end) })), ...added].sort((x, y) => x.start - y.start);
       rememberScan(page.contents, { ids: scan.ids, links });
-      done(cached?.key, page, { html: final, headings: list, ids: [...scan.ids], links });
+      done(cached?.key, page, { html: final, headings: list, ids: [...scan.ids], links }, sections);
     }
     debug('done');
   };
+}
+
+/** Search sections with each h2's final id; the text before the first h2 has no heading (the search stage names it after the page). */
+function searchSections(sections: SectionText[], ids: Map<HeadingTag, string>): SearchSection[] {
+  return sections.map((s) => ({ heading: s.heading ? s.heading.text : '', anchor: s.heading ? (ids.get(s.heading) ?? '') : '', text: s.text }));
 }

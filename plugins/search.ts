@@ -49,9 +49,9 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { decodeHTML } from 'entities';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
+import { scanHtml } from '../lib/html-scan.ts';
 import type { Files } from '../lib/page.ts';
 import { fingerprint, type AssetMap } from './assets.ts';
 
@@ -79,48 +79,13 @@ declare module '../lib/page.ts' {
 export const INDEX_ASSET = 'search-index.json';
 export const ENGINE_ASSET = 'minisearch.js';
 
-const BLOCK = /<\/?(?:p|li|br|h[1-6]|td|th|tr|pre|div|dt|dd|blockquote|ul|ol|table|aside)\b[^>]*>/g;
-const TAG = /<[^>]*>/g;
-// Runs only: replacing every single space with a space was the slowest step (0.36 s at 10k pages).
-const SPACE = /\s{2,}|\n/g;
-
-/** Plain text: block boundaries become spaces, inline tags vanish (`(<a>x</a>)` -> `(x)`). */
-function plain(html: string): string {
-  const t = html.replace(BLOCK, ' ').replace(TAG, '');
-  return (t.includes('&') ? decodeHTML(t) : t).replace(SPACE, ' ').trim();
-}
-
-// One pass over the page body: env-command tab strips and the non-default panels are dropped (the
-// same command three times would only repeat words), heading anchor links ("#") are dropped, and
-// each h2 starts a section.
-const SCAN = /<div class="env-tabs__list"[^>]*>[\s\S]*?<\/div>|<div class="env-tabs__panel[^>]*>[\s\S]*?<\/div>|<a class="heading-anchor"[^>]*>[\s\S]*?<\/a>|<h2 id="([^"]*)"[^>]*>([\s\S]*?)<\/h2>/g;
-
-/** Splits a page body (HTML after the headings stage) into its h2 sections. */
+/**
+ * Splits a page body into its h2 sections: the text before the first h2 under `title`, then each
+ * h2's text under its heading and id. The text is what the headings stage's scan collects
+ * (lib/html-scan.ts), so a page split here and one split there give the same entries.
+ */
 export function splitSections(html: string, title: string): SearchSection[] {
-  const out: SearchSection[] = [];
-  let heading = title;
-  let anchor = '';
-  let buf = '';
-  let at = 0;
-  SCAN.lastIndex = 0;
-  for (let m = SCAN.exec(html); m; m = SCAN.exec(html)) {
-    buf += html.slice(at, m.index);
-    at = SCAN.lastIndex;
-    const s = m[0];
-    if (m[1] !== undefined) {
-      out.push({ heading, anchor, text: plain(buf) }); // the intro entry too, even empty: it is the page's own hit
-      heading = plain(m[2]!.replace(/<a class="heading-anchor"[^>]*>[\s\S]*?<\/a>/, ''));
-      anchor = decodeHTML(m[1]);
-      buf = '';
-    } else if (s.startsWith('<div class="env-tabs__panel')) {
-      const open = s.slice(0, s.indexOf('>') + 1);
-      if (open.includes(' data-default')) buf += ` ${s.slice(open.length, -6)} `;
-    }
-    // tab strips and heading anchors: dropped
-  }
-  buf += html.slice(at);
-  out.push({ heading, anchor, text: plain(buf) });
-  return out;
+  return scanHtml(html).sections.map((s) => ({ heading: s.heading ? s.heading.text : title, anchor: s.heading?.id ?? '', text: s.text }));
 }
 
 /**
