@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
-import { pipeline, stages } from '../build.ts';
+import { pipeline, readSite, stages } from '../build.ts';
 import { createContext, type BuildContext, type BuildOptions } from './context.ts';
 import { Diagnostics, type Problem } from './diagnostics.ts';
 import type { Files, Page } from './page.ts';
@@ -71,7 +71,7 @@ export class DevSite {
     this.partialsPlugin = list.find(([n]) => n === 'partials')![1];
     this.ctx = ctx;
     this.ms = ms;
-    const raw = await ms.read();
+    const raw = readSite(ctx);
     this.raw = new Map(Object.entries(raw));
     // Full rebuilds (start-up, a page added, a title changed...) take unchanged pages from the
     // render cache. Its entries are found by content, so they are right whatever else this run

@@ -20,7 +20,7 @@ function timed(dir: string) {
 }
 
 describe('odd files', () => {
-  it('empty, BOM + CRLF, 10,000-character lines, lists and quotes nested 100 deep, binary attachment, symlink inside the repo: all build', () => {
+  it('empty, BOM + CRLF, 10,000-character lines, lists and quotes nested 100 deep, binary attachment, symlink inside the repo, a named pipe: all build', () => {
     const dir = tempDir('odd-');
     let nested = '---\ntitle: Nested\n---\n';
     for (let i = 0; i < 100; i++) nested += `${'  '.repeat(i)}- level ${i}\n`;
@@ -35,6 +35,8 @@ describe('odd files', () => {
       'src/real.md': '---\ntitle: Real\n---\nLinked from elsewhere in the repo.\n',
     });
     fs.symlinkSync('real.md', path.join(dir, 'src/alias.md'));
+    // A named pipe (left by a tool, or committed by mistake): reading it would wait forever.
+    expect(spawnSync('mkfifo', [path.join(dir, 'src/pipe.md')]).status).toBe(0);
     const r = timed(dir);
     expect(r.code, r.out).toBe(0);
     expect(r.seconds).toBeLessThan(15);
@@ -46,6 +48,7 @@ describe('odd files', () => {
     expect(site.get('nested/index.html')!.toString().split('<ul>').length - 1).toBe(100);
     expect(site.get('quotes/index.html')!.toString().split('<blockquote>').length - 1).toBe(100);
     expect(site.get('alias/index.html')!.toString()).toContain('Linked from elsewhere');
+    expect([...site.keys()].some((k) => k.startsWith('pipe')), 'a named pipe is not content').toBe(false);
   });
 
   it('a 5 MB page builds within a few seconds', () => {
