@@ -1,2 +1,4 @@
 /** A page's Markdown as HTML (md4c through md4w, GitHub-flavoured, code highlighted at build time). */
 export function renderMarkdown(text: string): string;
+/** Settles once the WebAssembly engine is ready; renderMarkdown() may be called only after. */
+export const markdownReady: Promise<void>;

@@ -22,7 +22,11 @@ import { codeBlock } from './highlight.mjs';
 // Both are set here, once, when this module loads: the highlighter is a pure function of its
 // arguments, so no build's state is ever held there, and every build in a process (the dev server,
 // the tests) renders the same text the same way.
-await init('fast');
+// Compiling the WebAssembly takes ~50 ms; it runs in the background while the build reads the
+// source and runs the stages before markdown, which wait for `markdownReady` (not awaited here:
+// a top-level await held up loading the rest of the program for that long).
+export const markdownReady = init('fast');
+markdownReady.catch(() => {}); // reported by the markdown stage, which waits for it, not as an unhandled rejection at load
 setCodeHighlighter((language, code) => `${codeBlock(code, language)}\n`);
 
 /**

@@ -55,12 +55,12 @@ export class ReleaseWriter {
     this.dir = path.join(this.releases, `${timestampId(new Date())}-${process.pid}`);
   }
 
-  /** Starts writing one file (path relative to the site root); returns at once. */
-  write(name: string, contents: Buffer): void {
+  /** Starts writing one file (path relative to the site root), given whole or in pieces; returns at once. */
+  write(name: string, contents: Buffer | Buffer[]): void {
     this.written.add(name);
     const task = this.slot()
       .then(() => this.folder(path.dirname(path.join(this.dir, name))))
-      .then(() => fs.writeFile(path.join(this.dir, name), contents, { mode: 0o644 }))
+      .then(() => (Array.isArray(contents) ? writePieces(path.join(this.dir, name), contents) : fs.writeFile(path.join(this.dir, name), contents, { mode: 0o644 })))
       .catch((err) => {
         this.failure ??= err;
       })
@@ -107,6 +107,28 @@ export class ReleaseWriter {
     }
     return new Promise((resolve) => this.waiting.push(() => (this.running++, resolve())));
   }
+}
+
+/** One file from several Buffers, with one writev (looping while the kernel takes less than all). */
+async function writePieces(file: string, pieces: Buffer[]): Promise<void> {
+  const fh = await fs.open(file, 'w', 0o644);
+  try {
+    let rest = pieces.filter((p) => p.length > 0);
+    while (rest.length) {
+      const { bytesWritten } = await fh.writev(rest);
+      rest = skipBytes(rest, bytesWritten);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The pieces left after the first `n` bytes. */
+function skipBytes(pieces: Buffer[], n: number): Buffer[] {
+  let i = 0;
+  while (i < pieces.length && n >= pieces[i]!.length) n -= pieces[i++]!.length;
+  if (i === pieces.length) return [];
+  return [pieces[i]!.subarray(n), ...pieces.slice(i + 1)];
 }
 
 /**

@@ -16,7 +16,7 @@
 import markdownPlugin from '@metalsmith/markdown';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
-import { renderMarkdown } from '../lib/markdown-engine.mjs';
+import { markdownReady, renderMarkdown } from '../lib/markdown-engine.mjs';
 
 export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
   return function markdown(files, metalsmith, done) {
@@ -31,10 +31,14 @@ export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
         return hit ? hit.html : ctx.html.restore(renderMarkdown(text));
       },
     } as never);
-    render(files, metalsmith, (err?: Error | null) => {
-      if (err) return done(err);
-      debug('rendered');
-      done();
-    });
+    markdownReady.then(
+      () =>
+        render(files, metalsmith, (err?: Error | null) => {
+          if (err) return done(err);
+          debug('rendered');
+          done();
+        }),
+      done,
+    );
   };
 }
