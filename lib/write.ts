@@ -31,6 +31,9 @@ export function releasesDirFor(destination: string): string {
  * wait for the disk made the whole build slower, so the queue is not bounded. Letting the writes
  * move during rendering (the layout stage yielding to the event loop every 32 pages) did not help
  * either: layout + write took 7.6 s and 10.6 s against 7.7 s and 7.9 s without, at 10,000 pages.
+ * (Most of that spread came from writing right after deleting the previous build's 10,000 files:
+ * 0.8-1.3 s into untouched space, 2-6 s right after an `rm -rf` of the last output; see
+ * clearOutput in bench/bench.ts.)
  * The time goes into the kernel taking the pages: on this VM the page cache filled at ~50 MB/s
  * during the write (/proc/meminfo Dirty), and 10,000 writes of 22 KB took 0.57 s to 13 s
  * in a bare script depending on the moment. Nor did a writer thread doing the writes one after
