@@ -261,10 +261,7 @@ interface RunResult {
  * `rm -rf` of the previous output (with or without `sync` and 8 s of sleep), 0.77-1.3 s into a new
  * folder with nothing deleted (4 runs each). A CI build starts from a fresh clone, with no
  * previous output to delete, so that is what both tools are measured on. Hugo, mostly CPU-bound,
- * was 22-31 s either way. (The slow part was making folders and files, not writing bytes. Since the
- * writer makes the folders in the background from the permalinks stage on, lib/write.ts, a whole
- * 10,000-page build right after such a delete took 9.4-10.0 s, against 9.1-9.2 s into untouched
- * space and 13.5-14.1 s before that change.)
+ * was 22-31 s either way.
  */
 function clearOutput(dir: string): void {
   if (fs.existsSync(dir)) {
