@@ -75,15 +75,6 @@ export class ReleaseWriter {
     this.pending.add(task);
   }
 
-  /**
-   * Starts creating the folders these files will be written to (paths relative to the site
-   * root), in the background, so that work is done while later stages still run. Creating a
-   * folder is what this machine's disk is slowest at right after a build's files were deleted.
-   */
-  prepare(names: Iterable<string>): void {
-    for (const name of names) void this.folder(path.dirname(path.join(this.dir, name))).catch((err) => (this.failure ??= err));
-  }
-
   /** Writes the files not written yet (or changed since), the manifest, then swaps the destination. */
   async finish(files: Metalsmith.Files, manifest: object): Promise<WriteResult> {
     const names = Object.keys(files).sort();
@@ -104,7 +95,6 @@ export class ReleaseWriter {
 
   private async settle(): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending]);
-    await Promise.allSettled([...this.folders.values()]); // folders prepared for files never written
   }
 
   private folder(dir: string): Promise<unknown> {

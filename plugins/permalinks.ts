@@ -61,8 +61,6 @@ export default function permalinks(ctx: BuildContext): Metalsmith.Plugin {
     const moved = moves.map(([from, to]) => [to, pages[from]!] as const);
     for (const [from] of moves) delete pages[from];
     for (const [to, page] of moved) pages[to] = page;
-    // Every page's output path is known from here on: its folder can be made while the rest runs.
-    if (!ctx.incremental) ctx.writer?.prepare(Object.keys(pages).map((k) => k.split(path.sep).join('/')));
     debug('moved %d pages', moves.length);
   };
 }
