@@ -209,6 +209,8 @@ describe('a build with mistakes', () => {
     const after = readTree(path.join(project, 'build'));
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [k, v] of before) expect(after.get(k)!.equals(v), k).toBe(true);
+    // Nor is anything of the failed build left beside it.
+    expect(fs.readdirSync(path.join(project, '.build-releases'))).toEqual([path.basename(beforeTarget)]);
   });
 
   for (const b of BAD) {
