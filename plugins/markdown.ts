@@ -31,14 +31,21 @@ export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
         return hit ? hit.html : ctx.html.restore(renderMarkdown(text));
       },
     } as never);
-    markdownReady.then(
-      () =>
+    // Rendering starts in a promise callback, outside the stage wrapper's try/catch (lib/stage.ts):
+    // an error thrown while rendering is handed to `done` here, once, so it still fails the stage.
+    markdownReady.then(() => {
+      let finished = false;
+      try {
         render(files, metalsmith, (err?: Error | null) => {
+          finished = true;
           if (err) return done(err);
           debug('rendered');
           done();
-        }),
-      done,
-    );
+        });
+      } catch (err) {
+        if (!finished) done(err as Error);
+        else throw err;
+      }
+    }, done);
   };
 }
