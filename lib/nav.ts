@@ -21,13 +21,24 @@ interface ListItems {
   starts: number[];
   current: string[];
   index: Map<string, number>;
+  /** The subsections group, if any, and the list's closing tag. */
+  tail: Buffer;
 }
 
-function listItems(pages: readonly Page[]): ListItems {
-  const plain = pages.map((p) => link(p, false));
+function listItems(section: Section): ListItems {
+  const plain = section.pages.map((p) => link(p, false));
   const starts = [0];
   for (const item of plain) starts.push(starts[starts.length - 1]! + Buffer.byteLength(item));
-  return { plain: Buffer.from(plain.join('')), starts, current: pages.map((p) => link(p, true)), index: new Map(pages.map((p, i) => [p.source, i])) };
+  const subs = section.subsections.length
+    ? `<li class="section-nav__group"><span class="section-nav__label">Subsections</span><ul>${section.subsections.map((s) => link(s.index, false)).join('')}</ul></li>`
+    : '';
+  return {
+    plain: Buffer.from(plain.join('')),
+    starts,
+    current: section.pages.map((p) => link(p, true)),
+    index: new Map(section.pages.map((p, i) => [p.source, i])),
+    tail: Buffer.from(`${subs}</ul>`),
+  };
 }
 
 function link(p: Page, current: boolean, extra = ''): string {
@@ -39,7 +50,6 @@ function link(p: Page, current: boolean, extra = ''): string {
 export class NavRenderer {
   private readonly topCache = new Map<string, Buffer>();
   private readonly sectionItems = new Map<string, ListItems>();
-  private readonly subsections = new Map<string, Buffer>();
 
   constructor(private readonly nav: Navigation) {}
 
@@ -71,20 +81,14 @@ export class NavRenderer {
     const section = this.nav.byDir.get(page.section);
     if (!section) return [];
     let items = this.sectionItems.get(section.dir);
-    let tail = this.subsections.get(section.dir);
-    if (!items || !tail) {
-      items = listItems(section.pages);
+    if (!items) {
+      items = listItems(section);
       this.sectionItems.set(section.dir, items);
-      const subs = section.subsections.length
-        ? `<li class="section-nav__group"><span class="section-nav__label">Subsections</span><ul>${section.subsections.map((s) => link(s.index, false)).join('')}</ul></li>`
-        : '';
-      tail = Buffer.from(`${subs}</ul>`);
-      this.subsections.set(section.dir, tail);
     }
     const idx = page.isIndex ? undefined : items.index.get(page.source);
     const head = Buffer.from(`<ul class="section-nav__list">${link(section.index, page.isIndex).replace('<li', '<li data-section-index')}`);
-    if (idx === undefined) return [head, items.plain, tail];
-    return [head, items.plain.subarray(0, items.starts[idx]), Buffer.from(items.current[idx]!), items.plain.subarray(items.starts[idx + 1]), tail];
+    if (idx === undefined) return [head, items.plain, items.tail];
+    return [head, items.plain.subarray(0, items.starts[idx]), Buffer.from(items.current[idx]!), items.plain.subarray(items.starts[idx + 1]), items.tail];
   }
 
   /** Home > Section > Subsection > Page. */

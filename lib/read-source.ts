@@ -22,7 +22,7 @@ import { walk } from './walk.ts';
 
 export function readSource(sourceDir: string, projectRoot: string, diagnostics: Diagnostics): Metalsmith.Files {
   const root = safeRealpath(projectRoot) ?? projectRoot;
-  const found: [key: string, full: string][] = [];
+  const found: [key: string, rel: string, full: string][] = [];
   for (const { full, rel, entry } of walk(sourceDir)) {
     if (entry.isSymbolicLink()) {
       const real = safeRealpath(full);
@@ -42,18 +42,18 @@ export function readSource(sourceDir: string, projectRoot: string, diagnostics: 
     } else if (!entry.isFile()) {
       continue; // sockets, pipes, devices: not content (reading a pipe would wait forever)
     }
-    found.push([rel.split('/').join(path.sep), full]);
+    found.push([rel.split('/').join(path.sep), rel, full]);
   }
   // Metalsmith's order: sorted by the whole relative path.
   found.sort((a, b) => (a[0] > b[0] ? 1 : -1));
   const files: Metalsmith.Files = {};
-  for (const [key, full] of found) {
+  for (const [key, rel, full] of found) {
     try {
       const stats = fs.statSync(full);
       files[key] = { contents: fs.readFileSync(full), mode: (stats.mode & 0o7777).toString(8).padStart(4, '0'), stats };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      diagnostics.report(key.split(path.sep).join('/'), {
+      diagnostics.report(rel, {
         code: 'file/unreadable',
         message: `this file could not be read (${code === 'EACCES' ? 'permission denied' : (code ?? (err as Error).message)})`,
         hint: 'Check that the file exists and that the user running the build may read it.',

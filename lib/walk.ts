@@ -1,4 +1,4 @@
-/** Folder walking shared by the stages that read folders themselves (partials, assets, the source scan). */
+/** Folder walking shared by the stages that read folders themselves (partials, assets, the source read). */
 import fs from 'node:fs';
 import path from 'node:path';
 

@@ -6,11 +6,11 @@
  */
 import GithubSlugger from 'github-slugger';
 import type Metalsmith from 'metalsmith';
-import { rememberScan, scanHtml, type HeadingTag, type LinkTag, type SectionText } from '../lib/html-scan.ts';
+import { rememberScan, scanHtml, type HeadingTag, type LinkTag } from '../lib/html-scan.ts';
 import type { BuildContext } from '../lib/context.ts';
 import type { Files, Heading, Page } from '../lib/page.ts';
 import type { RenderedPage } from '../lib/render-cache.ts';
-import type { SearchSection } from './search.ts';
+import { searchSections, type SearchSection } from './search.ts';
 import { escapeHtml } from '../lib/text.ts';
 
 export interface HeadingsOptions {
@@ -78,7 +78,8 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
         at = h.closeStart;
       }
       page.headings = list;
-      const sections = searchSections(scan.sections, ids);
+      // The text before the first h2 gets no heading: the search stage names it after the page.
+      const sections = searchSections(scan.sections, '', (h) => ids.get(h));
       if (!edits.length) {
         rememberScan(page.contents, { ids: scan.ids, links: scan.links });
         done(cached?.key, page, { html, headings: list, ids: [...scan.ids], links: scan.links }, sections);
@@ -93,9 +94,4 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
     }
     debug('done');
   };
-}
-
-/** Search sections with each h2's final id; the text before the first h2 has no heading (the search stage names it after the page). */
-function searchSections(sections: SectionText[], ids: Map<HeadingTag, string>): SearchSection[] {
-  return sections.map((s) => ({ heading: s.heading ? s.heading.text : '', anchor: s.heading ? (ids.get(s.heading) ?? '') : '', text: s.text }));
 }

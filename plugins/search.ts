@@ -51,7 +51,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
-import { scanHtml } from '../lib/html-scan.ts';
+import { scanHtml, type HeadingTag, type SectionText } from '../lib/html-scan.ts';
 import type { Files } from '../lib/page.ts';
 import { fingerprint, type AssetMap } from './assets.ts';
 
@@ -85,7 +85,15 @@ export const ENGINE_ASSET = 'minisearch.js';
  * (lib/html-scan.ts), so a page split here and one split there give the same entries.
  */
 export function splitSections(html: string, title: string): SearchSection[] {
-  return scanHtml(html).sections.map((s) => ({ heading: s.heading ? s.heading.text : title, anchor: s.heading?.id ?? '', text: s.text }));
+  return searchSections(scanHtml(html).sections, title, (h) => h.id);
+}
+
+/**
+ * Search entries from a scan's sections: the text before the first h2 under `title`, each h2's
+ * under its text, anchored at `idOf` (the id in the HTML, or the one the headings stage gives it).
+ */
+export function searchSections(sections: readonly SectionText[], title: string, idOf: (h: HeadingTag) => string | undefined): SearchSection[] {
+  return sections.map((s) => ({ heading: s.heading ? s.heading.text : title, anchor: s.heading ? (idOf(s.heading) ?? '') : '', text: s.text }));
 }
 
 /**

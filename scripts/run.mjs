@@ -46,13 +46,13 @@ function newestSource() {
 }
 
 // Dependencies inlined into the bundle; everything else in package.json is loaded from node_modules.
-const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const INLINE = new Set(['zod', 'htmlparser2', 'domhandler', 'domutils', 'entities', 'github-slugger', 'highlight.js', 'marked', 'js-yaml', 'gray-matter']);
-const EXTERNAL = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies ?? {})].filter((d) => !INLINE.has(d)).flatMap((d) => [d, `${d}/*`]);
 
 const built = fs.statSync(out, { throwIfNoEntry: false });
 if (!built || built.mtimeMs < newestSource()) {
   const { build } = await import('esbuild');
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const external = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies ?? {})].filter((d) => !INLINE.has(d)).flatMap((d) => [d, `${d}/*`]);
   fs.mkdirSync(cacheDir, { recursive: true });
   const result = await build({
     entryPoints: [path.join(root, entry)],
@@ -62,7 +62,7 @@ if (!built || built.mtimeMs < newestSource()) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: EXTERNAL,
+    external,
     // The inlined CommonJS packages (gray-matter, js-yaml) call require() for Node's own modules.
     banner: { js: "import { createRequire as __rsCreateRequire } from 'node:module'; const require = __rsCreateRequire(import.meta.url);" },
     sourcemap: 'external', // written beside the bundle; not parsed unless node runs with --enable-source-maps
