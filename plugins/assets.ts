@@ -1,16 +1,23 @@
 /**
- * Assets: copies the files under assets/ into the site as `/assets/<name>.<hash>.<ext>`, the hash
- * taken from the content, so a server can cache them forever (`immutable`) and a new release
- * never serves a page with another release's CSS. Layouts get `assets['site.css']` -> URL.
+ * Assets: the files under assets/ published as `/assets/<name>.<hash>.<ext>`, the hash taken from
+ * the content, so a server can cache them forever (`immutable`) and a new release never serves a
+ * page with another release's CSS. The reader's scripts are ES modules in assets/js/, one feature a
+ * file, bundled and minified into `site.js` from `js/main.js`; CSS is minified. Layouts get
+ * `assets['site.css']` -> URL.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
+import { bundleScript, minifyCss } from '../lib/bundle.ts';
 import type { BuildContext } from '../lib/context.ts';
 import { walk } from '../lib/walk.ts';
 
 export type AssetMap = Record<string, string>;
+
+/** Folder of the front-end modules, and the bundle each entry module becomes. */
+const MODULES = 'js/';
+const BUNDLES: Record<string, string> = { 'js/main.js': 'site.js' };
 
 export function fingerprint(name: string, contents: Buffer): string {
   const hash = crypto.createHash('sha256').update(contents).digest('hex').slice(0, 10);
@@ -22,12 +29,17 @@ export default function assets(ctx: BuildContext): Metalsmith.Plugin {
   return function assets(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:assets');
     const map: AssetMap = {};
+    const publish = (name: string, contents: Buffer) => {
+      const out = `assets/${fingerprint(name, contents)}`;
+      files[out] = { contents, mode: '0644' };
+      map[name] = `/${out}`;
+    };
     for (const { full, rel, entry } of walk(ctx.assetsDir)) {
       if (!entry.isFile()) continue;
-      const contents = fs.readFileSync(full);
-      const out = `assets/${fingerprint(rel, contents)}`;
-      files[out] = { contents, mode: '0644' };
-      map[rel] = `/${out}`;
+      if (BUNDLES[rel]) publish(BUNDLES[rel], bundleScript(full));
+      else if (rel.startsWith(MODULES)) continue; // part of a bundle, not served on its own
+      else if (rel.endsWith('.css')) publish(rel, minifyCss(fs.readFileSync(full)));
+      else publish(rel, fs.readFileSync(full));
     }
     metalsmith.metadata({ assets: map });
     debug('%d assets', Object.keys(map).length);
