@@ -5,10 +5,9 @@
  * its previous and next page in that order, and the build gets the navigation tree the layout
  * renders (top-level sections, each folder's pages and subfolders).
  *
- * @metalsmith/collections is run once per folder, on that folder's files only: given the whole
- * site it looks up every collected file with `Object.entries(files).find(...)`, which costs
- * (all files) x (collected files) — about 43 s for 10,000 pages (FACTS.md). Per folder the cost is
- * (folder size)^2, a few milliseconds for the usual folder of tens to hundreds of pages.
+ * @metalsmith/collections is run once per folder, on that folder's files only. The package looks
+ * every collected file up in the whole file list, quadratic in a folder's size; the patch applied at
+ * install (patches/, by patch-package) makes those lookups maps (docs/decisions.md#collections-patch).
  * Its `refer` option is off: it copies arrays of *all* preceding and following files onto every
  * file (quadratic again); previous/next are set here from the sorted list instead.
  */

@@ -23,7 +23,7 @@ function project(files: Record<string, string>): string {
 async function run(root: string): Promise<{ files: Metalsmith.Files; map: Record<string, string> }> {
   const ms = Metalsmith(root).use(assets({ assetsDir: path.join(root, 'assets') } as BuildContext));
   const files = await ms.run({});
-  return { files, map: ms.metadata().assets as Record<string, string> };
+  return { files, map: (ms.metadata() as { assets: Record<string, string> }).assets };
 }
 
 describe('assets stage', () => {
