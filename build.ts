@@ -3,6 +3,7 @@
  *
  *   npm run build [-- --source src --destination build]
  *   npm run check [-- --strict]          validate everything, write no site (only the render cache)
+ *   npm run build -- --base-path /previews/pr-12/   publish under another path than site.yml's `url`
  *
  * The pipeline, one line a stage, in the order of Segment's docs build (partials -> collections ->
  * in-place -> markdown -> headings -> permalinks -> layout), with checks before and after.
@@ -10,6 +11,7 @@
 import Metalsmith from 'metalsmith';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { normaliseBase } from './lib/base.ts';
 import { createContext, type BuildContext, type BuildOptions } from './lib/context.ts';
 import { BuildFailed, formatReport, type Problem } from './lib/diagnostics.ts';
 import type { Page } from './lib/page.ts';
@@ -76,7 +78,7 @@ export function pipeline(
     .source(ctx.source)
     .destination(ctx.destination)
     .frontmatter(false) // parsed by our frontmatter stage, with line numbers
-    .metadata({ site: ctx.site });
+    .metadata({ site: ctx.site, base: ctx.base });
   list.forEach(([name, plugin], i) => ms.use(stage(name, plugin, timings, () => onStage?.(name, i, list.length))));
   return ms;
 }
@@ -158,6 +160,8 @@ export function overdueRunbooks(result: BuildResult): { file: string; owner: str
 interface Cli {
   source?: string;
   destination?: string;
+  url?: string;
+  base?: string;
   check: boolean;
   strict: boolean;
   cache: boolean;
@@ -167,13 +171,24 @@ function parseArgs(argv: string[]): Cli {
   const cli: Cli = { check: false, strict: false, cache: cacheWanted(argv) };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    const value = () => {
+    const value = (what = 'a folder name') => {
       const v = argv[++i];
-      if (!v || v.startsWith('--')) throw new UsageError(`${a} needs a folder name after it`);
+      if (!v || v.startsWith('--')) throw new UsageError(`${a} needs ${what} after it`);
       return v;
     };
     if (a === '--source') cli.source = value();
     else if (a === '--destination') cli.destination = value();
+    else if (a === '--base-path') {
+      const r = normaliseBase(value('a path, like /previews/pr-12/,'));
+      if ('error' in r) throw new UsageError(`--base-path: ${r.error}`);
+      cli.base = r.base;
+    } else if (a === '--url') {
+      const v = value('the site\'s public URL, like https://example-org.github.io/infra-runbooks/,');
+      if (!/^https?:\/\/[^/]/i.test(v) || !URL.canParse(v)) throw new UsageError(`--url: "${v}" is not a web address (it starts with https:// or http://)`);
+      const r = normaliseBase(new URL(v).pathname);
+      if ('error' in r) throw new UsageError(`--url: ${r.error}`);
+      cli.url = v;
+    }
     else if (a === '--check') cli.check = true;
     else if (a === '--strict') cli.strict = true;
     else if (a === '--no-cache') cli.cache = false;
@@ -190,7 +205,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     cli = parseArgs(argv);
   } catch (err) {
-    console.error(`runbook-smith: ${(err as Error).message}\nUsage: npm run build -- [--source src] [--destination build] [--check] [--strict] [--no-cache]`);
+    console.error(`runbook-smith: ${(err as Error).message}\nUsage: npm run build -- [--source src] [--destination build] [--base-path /path/] [--url https://host/path/] [--check] [--strict] [--no-cache]`);
     return 2;
   }
   const started = performance.now();
@@ -201,7 +216,7 @@ export async function main(argv: string[]): Promise<number> {
   const clear = () => tty && process.stderr.write('\r\x1b[K');
   try {
     const cache = cli.cache ? cacheDirFor(process.cwd()) : undefined;
-    const result = await build({ root: process.cwd(), source: cli.source, destination: cli.destination, write: !cli.check, cache, onStage });
+    const result = await build({ root: process.cwd(), source: cli.source, destination: cli.destination, url: cli.url, base: cli.base, write: !cli.check, cache, onStage });
     clear();
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     if (result.problems.length) console.error(formatReport(result.problems, { annotations }));

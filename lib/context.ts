@@ -9,6 +9,7 @@ import Handlebars from 'handlebars';
 import yaml from 'js-yaml';
 import type { YamlError } from './yaml-errors.ts';
 import type { PartialSource } from '../plugins/partials.ts';
+import { baseOfUrl, normaliseBase } from './base.ts';
 import { Diagnostics } from './diagnostics.ts';
 import type { ReleaseWriter } from './write.ts';
 import { siteConfigSchema, type SiteConfig } from './schema.ts';
@@ -29,6 +30,10 @@ export interface BuildOptions {
   dev?: boolean;
   /** Folder of layouts; default `<root>/layouts`. */
   layouts?: string;
+  /** The site's public URL, in place of site.yml's `url` (`--url`): its path becomes the base path. */
+  url?: string;
+  /** The base path (`--base-path /previews/pr-12/`), in place of the path of the site's `url`. */
+  base?: string;
 }
 
 export interface BuildContext {
@@ -39,6 +44,12 @@ export interface BuildContext {
   layoutsDir: string;
   assetsDir: string;
   site: SiteConfig;
+  /**
+   * Where on its host the site lives, `/` or `/infra-runbooks/` (always with both slashes): every
+   * URL the build generates starts with it (lib/base.ts). Layouts see it as `site.base`, plugins
+   * here and as the `base` metadata.
+   */
+  base: string;
   hbs: typeof Handlebars;
   shield: CodeShield;
   html: HtmlStash;
@@ -64,6 +75,8 @@ export function createContext(options: BuildOptions): BuildContext {
   const source = path.resolve(root, options.source ?? 'src');
   const destination = path.resolve(root, options.destination ?? 'build');
   const diagnostics = new Diagnostics(root, source);
+  const site = loadSiteConfig(root, diagnostics);
+  if (options.url !== undefined) site.url = options.url;
   return {
     root,
     source,
@@ -71,7 +84,8 @@ export function createContext(options: BuildOptions): BuildContext {
     partialsDir: path.join(root, 'partials'),
     layoutsDir: path.resolve(root, options.layouts ?? 'layouts'),
     assetsDir: path.join(root, 'assets'),
-    site: loadSiteConfig(root, diagnostics),
+    site,
+    base: options.base !== undefined ? basePathOption(options.base) : baseOfUrl(site.url),
     hbs: Handlebars.create(),
     shield: new CodeShield(),
     html: new HtmlStash(),
@@ -81,6 +95,13 @@ export function createContext(options: BuildOptions): BuildContext {
     cache: {},
     incremental: false,
   };
+}
+
+/** A base path given as an option: the caller (build.ts's command line) has checked it already. */
+function basePathOption(value: string): string {
+  const r = normaliseBase(value);
+  if ('error' in r) throw new Error(r.error);
+  return r.base;
 }
 
 /** SOURCE_DATE_EPOCH (seconds) when set, so builds of the same input are reproducible. */

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
+import { withBase } from '../lib/base.ts';
 import { bundleScript, minifyCss } from '../lib/bundle.ts';
 import type { BuildContext } from '../lib/context.ts';
 import { walk } from '../lib/walk.ts';
@@ -32,7 +33,7 @@ export default function assets(ctx: BuildContext): Metalsmith.Plugin {
     const publish = (name: string, contents: Buffer) => {
       const out = `assets/${fingerprint(name, contents)}`;
       files[out] = { contents, mode: '0644' };
-      map[name] = `/${out}`;
+      map[name] = withBase(ctx.base, out);
     };
     for (const { full, rel, entry } of walk(ctx.assetsDir)) {
       if (!entry.isFile()) continue;

@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
+import { withBase } from '../lib/base.ts';
 import type { BuildContext } from '../lib/context.ts';
 import { NavRenderer, tocHtml } from '../lib/nav.ts';
 import type { Files, Page } from '../lib/page.ts';
@@ -62,7 +63,7 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
     const nav = new NavRenderer(meta.nav);
     const repo = ctx.site.repository;
     const srcRel = path.relative(ctx.root, ctx.source).split(path.sep).join('/');
-    const site = { ...ctx.site, envStyle: envStyle(ctx) };
+    const site = { ...ctx.site, base: ctx.base, envStyle: envStyle(ctx) };
     const templateFile = path.join(ctx.root, 'templates', 'runbook.md');
     const runbookTemplate = fs.existsSync(templateFile) ? fs.readFileSync(templateFile, 'utf8') : undefined;
 
@@ -128,7 +129,7 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
       dir: '',
       isIndex: false,
       section: '\u0000none',
-      url: '/404.html',
+      url: withBase(ctx.base, '404.html'),
       generated: true,
       generated404: true,
       headings: [],
@@ -197,10 +198,10 @@ function runbookCard(ctx: BuildContext, page: Page): Record<string, unknown> {
   const team = ctx.site.teams.find((t) => t.id === page.owner);
   return {
     owner: page.owner,
-    team: team ? { ...team, url: `/teams/${slugify(team.id)}/` } : undefined,
+    team: team ? { ...team, url: withBase(ctx.base, `teams/${slugify(team.id)}/`) } : undefined,
     severity: page.severity,
     critical: page.severity === 'critical',
-    services: (page.services ?? []).map((name) => ({ name, url: `/services/#${encodeURIComponent(headingId(name))}` })),
+    services: (page.services ?? []).map((name) => ({ name, url: withBase(ctx.base, `services/#${encodeURIComponent(headingId(name))}`) })),
     alerts: page.alerts ?? [],
     lastReviewed: page.last_reviewed,
     reviewEvery: page.review_every ?? ctx.site.review_every_days,

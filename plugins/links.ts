@@ -1,7 +1,9 @@
 /**
  * Links stage (after permalinks, when every page's URL and every heading id is known):
  * - a link or image written as a source path (`../deploys/rollback.md#mitigation`, `diagram.png`)
- *   is rewritten to the root-relative URL it is published at (`/deploys/rollback/#mitigation`);
+ *   is rewritten to the root-relative URL it is published at (`/deploys/rollback/#mitigation`,
+ *   under the base path: `/infra-runbooks/deploys/rollback/#mitigation`); so is a root-relative
+ *   link written without the base path (`/deploys/rollback/`);
  * - a link or image inside the site whose page, file or #anchor does not exist is reported at the
  *   line of the Markdown source that wrote it, naming the missing target.
  * External links (any `scheme:` URL) are left alone and not fetched.
@@ -12,6 +14,7 @@
 import { decodeHTML } from 'entities';
 import type Metalsmith from 'metalsmith';
 import path from 'node:path';
+import { stripBase, withBase } from '../lib/base.ts';
 import type { BuildContext } from '../lib/context.ts';
 import { lineColumnAt } from '../lib/diagnostics.ts';
 import { recallScan, scanHtml, type HtmlScan } from '../lib/html-scan.ts';
@@ -117,11 +120,13 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
         target = page;
         url = '';
       } else if (pathPart.startsWith('/')) {
-        const clean = pathPart.replace(/index\.html$/, '');
-        target = byUrl.get(clean) ?? byUrl.get(`${clean}/`);
+        // Root-relative as written in the source (`/queues/x/`), or already under the base path.
+        const clean = (stripBase(ctx.base, pathPart) ?? pathPart).replace(/index\.html$/, '');
+        const under = withBase(ctx.base, clean);
+        target = byUrl.get(under) ?? byUrl.get(`${under}/`);
         if (!target) {
           const asFile = clean.slice(1);
-          if (statics.has(asFile)) return {};
+          if (statics.has(asFile)) return { url: `${withBase(ctx.base, encodeURI(asFile))}${anchor !== undefined ? `#${anchor}` : ''}` };
           const asSource = findSource(asFile.replace(/\/$/, ''));
           if (!asSource) return { problem: `the link to ${pathPart} goes to no page or file of this site` };
           target = asSource;
@@ -132,7 +137,7 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
         if (joined.startsWith('..')) return { problem: `the link to ${pathPart} points outside the site's source folder` };
         target = findSource(joined.replace(/\/$/, ''));
         if (!target) {
-          if (statics.has(joined)) return { url: `/${encodeURI(joined)}${anchor !== undefined ? `#${anchor}` : ''}` };
+          if (statics.has(joined)) return { url: `${withBase(ctx.base, encodeURI(joined))}${anchor !== undefined ? `#${anchor}` : ''}` };
           return {
             problem: `the link to ${pathPart} goes to no page or file (looked for ${joined} in the source folder)`,
             hint: 'Check the file name and folder; links are relative to this file, e.g. ../deploys/rollback.md.',

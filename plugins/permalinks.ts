@@ -1,6 +1,6 @@
 /**
  * Stage 6, permalinks: `queues/backlog.html` is written as `queues/backlog/index.html` and served
- * as `/queues/backlog/`.
+ * as `/queues/backlog/` (under the base path, lib/base.ts: `/infra-runbooks/queues/backlog/`).
  *
  * Every path segment goes through one slug function (lib/text.ts) that keeps Unicode letters, and
  * two pages that would get the same URL are reported naming both files.
@@ -17,6 +17,7 @@
  */
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
+import { withBase } from '../lib/base.ts';
 import type { BuildContext } from '../lib/context.ts';
 import type { Files } from '../lib/page.ts';
 import { slugify, slugifyPath, urlFromPermalink } from '../lib/text.ts';
@@ -52,7 +53,7 @@ export default function permalinks(ctx: BuildContext): Metalsmith.Plugin {
       }
       seen.set(target, page.source);
       page.permalink = target;
-      page.url = urlFromPermalink(target);
+      page.url = withBase(ctx.base, urlFromPermalink(target));
       // The home page stays index.html; every other page becomes <permalink>/index.html.
       const out = target ? path.join(...target.split('/'), 'index.html') : 'index.html';
       if (out !== key) moves.push([key, out]);

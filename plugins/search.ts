@@ -50,6 +50,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
+import { withBase } from '../lib/base.ts';
 import type { BuildContext } from '../lib/context.ts';
 import { scanHtml, type HeadingTag, type SectionText } from '../lib/html-scan.ts';
 import type { Files } from '../lib/page.ts';
@@ -120,7 +121,7 @@ function engineSource(): Buffer {
   return Buffer.from(fs.readFileSync(file, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
 }
 
-export default function search(_ctx: BuildContext): Metalsmith.Plugin {
+export default function search(ctx: BuildContext): Metalsmith.Plugin {
   return function search(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:search');
     const pages = files as unknown as Files;
@@ -144,7 +145,7 @@ export default function search(_ctx: BuildContext): Metalsmith.Plugin {
     ] as const) {
       const out = `assets/${fingerprint(name, contents)}`;
       files[out] = { contents, mode: '0644' };
-      assets[name] = `/${out}`;
+      assets[name] = withBase(ctx.base, out);
     }
     metalsmith.metadata({ assets });
     debug('%d pages, %d sections, %d bytes', index.pages.length, index.sections.length, json.length);

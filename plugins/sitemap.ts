@@ -1,5 +1,6 @@
 /**
- * sitemap: `sitemap.xml` with every page's absolute URL (site.yml `url:` + the page's URL), and
+ * sitemap: `sitemap.xml` with every page's absolute URL (site.yml `url:`'s origin + the page's URL,
+ * which holds the base path), and
  * `robots.txt` pointing at it. No `<lastmod>`: the git dates (plugins/git-dates.ts) depend on the
  * checkout (a shallow CI clone dates every page to HEAD), and the sitemap should be the same file
  * for the same sources wherever it is built; crawlers treat lastmod as optional.
@@ -7,13 +8,14 @@
  * (robots.txt still is). The 404 page is not listed. Sorted by URL: byte-identical across builds.
  */
 import type Metalsmith from 'metalsmith';
+import { originOf, withBase } from '../lib/base.ts';
 import type { BuildContext } from '../lib/context.ts';
 import type { Files } from '../lib/page.ts';
 import { escapeHtml } from '../lib/text.ts';
 
-/** The sitemap for a base URL and a list of pages (root-relative URLs). */
-export function sitemapXml(base: string, pages: { url: string }[]): string {
-  const root = base.replace(/\/+$/, '');
+/** The sitemap for a site URL and a list of pages (root-relative URLs, base path included). */
+export function sitemapXml(siteUrl: string, pages: { url: string }[]): string {
+  const root = originOf(siteUrl);
   const rows = [...pages]
     .sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0))
     .map((p) => `  <url><loc>${escapeHtml(root + p.url)}</loc></url>`);
@@ -31,7 +33,7 @@ export default function sitemap(ctx: BuildContext): Metalsmith.Plugin {
         .filter((k) => k.endsWith('.html') && pages[k]!.url && !pages[k]!.generated404)
         .map((k) => ({ url: pages[k]!.url! }));
       files['sitemap.xml'] = { contents: Buffer.from(sitemapXml(base, list)), mode: '0644' };
-      robots.push(`Sitemap: ${base.replace(/\/+$/, '')}/sitemap.xml`);
+      robots.push(`Sitemap: ${originOf(base)}${withBase(ctx.base, 'sitemap.xml')}`);
       debug('%d URLs', list.length);
     } else {
       debug('no `url:` in site.yml: no sitemap.xml');

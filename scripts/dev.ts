@@ -1,7 +1,7 @@
 /**
  * `npm start`: the site on http://localhost:4000 with live reload.
  *
- *   npm start [-- --port 4000 --source src]
+ *   npm start [-- --port 4000 --source src --base-path /infra-runbooks/]
  *
  * Watches src/, partials/, layouts/, assets/ and site.yml (chokidar). Pages are served from memory
  * (lib/dev-site.ts keeps them up to date edit by edit), so nothing is written to disk. A mistake is
@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { normaliseBase, stripBase } from '../lib/base.ts';
 import { formatReport } from '../lib/diagnostics.ts';
 import { DevSite, type UpdateResult } from '../lib/dev-site.ts';
 import { cacheDirFor, cacheWanted, reusedText } from '../lib/render-cache.ts';
@@ -61,13 +62,15 @@ export interface DevServerOptions {
   /** The render cache's folder (lib/render-cache.ts); `npm start` uses the build's. */
   cache?: string;
   port?: number;
+  /** Serve under this base path instead of the path of site.yml's `url` (lib/base.ts). */
+  base?: string;
   /** Print to the terminal (off in tests). */
   log?: (line: string) => void;
 }
 
 export async function startDevServer(options: DevServerOptions) {
   const log = options.log ?? ((l: string) => console.log(l));
-  const site = new DevSite({ root: options.root, source: options.source, cache: options.cache });
+  const site = new DevSite({ root: options.root, source: options.source, cache: options.cache, base: options.base });
   const first = await site.full();
   log(`Built ${site.output.size} files in ${(first.ms / 1000).toFixed(2)} s${reusedText(first.reused ?? 0)}`);
   reportProblems();
@@ -103,7 +106,16 @@ export async function startDevServer(options: DevServerOptions) {
       res.end(CLIENT);
       return;
     }
-    let key = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    // The site is served under its base path (lib/base.ts), as the host will serve it.
+    const base = site.ctx.base;
+    if (base !== '/' && (url.pathname === '/' || url.pathname === base.slice(0, -1))) {
+      res.writeHead(302, { location: base });
+      res.end();
+      return;
+    }
+    const sitePath = stripBase(base, url.pathname);
+    // A path outside the base path is answered with the 404 page, as the host would.
+    let key = sitePath === undefined ? '\u0000outside/' : decodeURIComponent(sitePath).replace(/^\/+/, '');
     if (key === '' || key.endsWith('/')) key += 'index.html';
     let body = site.output.get(key);
     if (!body && site.output.has(`${key}/index.html`)) {
@@ -185,7 +197,7 @@ export async function startDevServer(options: DevServerOptions) {
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 4000, '127.0.0.1', resolve));
   const address = server.address() as { port: number };
-  log(`Serving http://localhost:${address.port}/ (live reload; Ctrl-C to stop)`);
+  log(`Serving http://localhost:${address.port}${site.ctx.base} (live reload; Ctrl-C to stop)`);
   return {
     site,
     port: address.port,
@@ -207,7 +219,10 @@ export async function main(args: string[]): Promise<number> {
   };
   try {
     const cache = cacheWanted(args) ? cacheDirFor(process.cwd()) : undefined;
-    await startDevServer({ root: process.cwd(), source: arg('--source'), port: Number(arg('--port') ?? 4000), cache });
+    const basePath = arg('--base-path');
+    const base = basePath === undefined ? undefined : normaliseBase(basePath);
+    if (base && 'error' in base) throw new Error(`--base-path: ${base.error}`);
+    await startDevServer({ root: process.cwd(), source: arg('--source'), port: Number(arg('--port') ?? 4000), cache, base: base?.base });
     return 0;
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);

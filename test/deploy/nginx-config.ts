@@ -19,6 +19,11 @@ export interface RenderOptions {
   prefix: string;
   /** Add `user root;` (only in this test copy): needed when the test runs as root. */
   userRoot?: boolean;
+  /**
+   * The site is in a sub-folder of `root` served under this base path (`/infra-runbooks/`): the
+   * error_page lines name its 404 page, as a host serving a site under a sub-path must.
+   */
+  base?: string;
 }
 
 export function renderNginxConf(template: string, options: RenderOptions): string {
@@ -50,7 +55,8 @@ export function renderNginxConf(template: string, options: RenderOptions): strin
       throw new Error(`deploy/nginx.conf must mark ${count} line(s) with "# subst:${name}", found ${seen[name] ?? 0}`);
     }
   }
-  const body = lines.join("\n");
+  let body = lines.join("\n");
+  if (options.base) body = body.replace(/^(\s*error_page\s[^;]*?)\/404\.html;/gm, `$1${options.base}404.html;`);
   return options.userRoot ? `user root; # test copy only: the test runs as root and its temp dirs are 0700\n${body}` : body;
 }
 

@@ -47,10 +47,13 @@ async function waitForPort(port: number, proc: ChildProcess, stderr: () => strin
   throw new Error(`nginx did not listen on ${port} within 10 s:\n${stderr()}`);
 }
 
-/** Starts nginx serving `root` (the built site) with deploy/nginx.conf. */
-export async function startNginx(root: string, prefix: string): Promise<Nginx> {
+/**
+ * Starts nginx serving `root` (the built site) with deploy/nginx.conf. With `base`, the site is in
+ * `root`'s sub-folder of that name and served under that path (its 404 page too).
+ */
+export async function startNginx(root: string, prefix: string, options: { base?: string } = {}): Promise<Nginx> {
   const port = await freePort();
-  const conf = await writeTestConf({ root, port, prefix, userRoot: process.getuid?.() === 0 });
+  const conf = await writeTestConf({ root, port, prefix, userRoot: process.getuid?.() === 0, base: options.base });
   const args = ['-p', prefix, '-e', path.join(prefix, 'logs', 'error.log'), '-c', conf];
   const check = spawnSync(NGINX, ['-t', ...args], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`nginx -t rejected the generated config:\n${check.stderr}`);
