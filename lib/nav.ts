@@ -25,6 +25,9 @@ interface ListItems {
   tail: Buffer;
 }
 
+/** Pages shown on each side of the current one in a section's list (a section page shows the first 2x). */
+const NAV_WINDOW = 50;
+
 function listItems(section: Section): ListItems {
   const plain = section.pages.map((p) => link(p, false));
   const starts = [0];
@@ -87,8 +90,19 @@ export class NavRenderer {
     }
     const idx = page.isIndex ? undefined : items.index.get(page.source);
     const head = Buffer.from(`<ul class="section-nav__list">${link(section.index, page.isIndex).replace('<li', '<li data-section-index')}`);
-    if (idx === undefined) return [head, items.plain, items.tail];
-    return [head, items.plain.subarray(0, items.starts[idx]), Buffer.from(items.current[idx]!), items.plain.subarray(items.starts[idx + 1]), items.tail];
+    const n = section.pages.length;
+    // A long section shows a window around the page: every page carrying a whole list of N pages
+    // makes the site's size grow with N squared (docs/decisions.md#bounded-section-nav).
+    const from = idx === undefined ? 0 : Math.max(0, idx - NAV_WINDOW);
+    const to = idx === undefined ? Math.min(n, 2 * NAV_WINDOW) : Math.min(n, idx + NAV_WINDOW + 1);
+    const more = (count: number, which: string) => Buffer.from(`<li class="section-nav__more"><a href="${escapeHtml(section.index.url)}#pages">${count} ${which} ${count === 1 ? 'page' : 'pages'}</a></li>`);
+    const out: Buffer[] = [head];
+    if (from > 0) out.push(more(from, 'earlier'));
+    if (idx === undefined) out.push(items.plain.subarray(items.starts[from], items.starts[to]));
+    else out.push(items.plain.subarray(items.starts[from], items.starts[idx]), Buffer.from(items.current[idx]!), items.plain.subarray(items.starts[idx + 1], items.starts[to]));
+    if (to < n) out.push(more(n - to, 'later'));
+    out.push(items.tail);
+    return out;
   }
 
   /** Home > Section > Subsection > Page. */
