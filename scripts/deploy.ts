@@ -26,6 +26,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { currentRelease, listReleases, pruneReleases, swapSymlink, timestampId } from "../lib/release.ts";
+import { PREVIEW_USAGE, PreviewError, previewArgs, prunePreviews, pruneDaysArg, runPreviewCommand } from "./deploy/preview.ts";
 
 export const BUILD_MARKER = ".runbook-smith.json";
 export const RELEASE_MANIFEST = ".runbook-release.json";
@@ -481,6 +482,7 @@ function errCode(error: unknown): string | undefined {
 const USAGE = `Usage:
   npm run deploy -- --target <dir> [--source build] [--keep ${DEFAULT_KEEP}]   publish the current build as a new release
   npm run deploy -- --target <dir> --rollback [--to <release-id>]      switch back to the previous release
+${PREVIEW_USAGE}
 
 <dir> is the deploy root (e.g. /srv/runbooks): nginx serves <dir>/current (see deploy/nginx.conf).`;
 
@@ -496,6 +498,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         rollback: { type: "boolean", default: false },
         to: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
+        ...previewArgs,
       },
       strict: true,
       allowPositionals: false,
@@ -519,10 +522,13 @@ export async function main(argv: string[], out = console.log, err = console.erro
   const keep = Number(values.keep);
   const log = (line: string) => out(`deploy: ${line}`);
   try {
+    // Pull-request previews (scripts/deploy/preview.ts); production deploys prune stale previews too.
+    if (await runPreviewCommand({ ...values, target: values.target }, publish, log)) return 0;
     if (values.rollback) {
       await rollback({ target: values.target, to: values.to, log });
     } else {
       await publish({ source: values.source, target: values.target, keep, log });
+      await prunePreviews({ target: values.target, log, pruneDays: pruneDaysArg(values) });
     }
     return 0;
   } catch (error) {
@@ -532,7 +538,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
 }
 
 function humanMessage(error: unknown): string {
-  if (error instanceof DeployError) return error.message;
+  if (error instanceof DeployError || error instanceof PreviewError) return error.message;
   const code = errCode(error);
   const where = (error as { path?: string }).path ?? "";
   if (code === "EACCES" || code === "EPERM") {

@@ -10,10 +10,12 @@ import { fileURLToPath } from "node:url";
 export const NGINX_CONF = fileURLToPath(new URL("../../deploy/nginx.conf", import.meta.url));
 
 /** How many lines of each kind the template must mark. */
-export const EXPECTED_MARKERS: Record<string, number> = { root: 1, listen: 1, pid: 1, error_log: 1, access_log: 1, temp: 5 };
+export const EXPECTED_MARKERS: Record<string, number> = { root: 1, deploy_root: 1, listen: 1, pid: 1, error_log: 1, access_log: 1, temp: 5 };
 
 export interface RenderOptions {
   root: string;
+  /** The deploy root, for /previews/ (default: the parent of `root`, which is <deploy root>/current). */
+  deployRoot?: string;
   port: number;
   /** nginx -p prefix: gets logs/, tmp/ and the pid file. */
   prefix: string;
@@ -36,6 +38,8 @@ export function renderNginxConf(template: string, options: RenderOptions): strin
     switch (name) {
       case "root":
         return `${indent}root ${options.root};`;
+      case "deploy_root":
+        return `${indent}root ${options.deployRoot ?? path.dirname(options.root)};`;
       case "listen":
         return `${indent}listen 127.0.0.1:${options.port} default_server;`;
       case "pid":

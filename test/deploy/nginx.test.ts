@@ -31,7 +31,8 @@ describe("deploy/nginx.conf (text)", () => {
     const directives = conf.split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
     expect(directives).toContain("events {");
     expect(directives).toContain("http {");
-    expect(directives.filter((d) => d.startsWith("root "))).toEqual(["root /srv/runbooks/current;"]);
+    // production's root is <deploy root>/current; previews are served from the deploy root itself
+    expect(directives.filter((d) => d.startsWith("root "))).toEqual(["root /srv/runbooks/current;", "root /srv/runbooks;"]);
     expect(directives.some((d) => /^(include|daemon|user)\b/.test(d))).toBe(false); // self-contained; tests pass -g 'daemon off;'
     for (const d of ["charset utf-8;", "disable_symlinks off;", "gzip on;", "error_page 404 /404.html;", "location ~ /\\. {", "index index.html;"]) {
       expect(directives).toContain(d);
@@ -52,7 +53,8 @@ describe("deploy/nginx.conf (text)", () => {
     const directives = rendered.split("\n").map((l) => l.replace(/#.*/, "")).join("\n");
     expect(directives).not.toMatch(/\/var\/|\/run\/|\/srv\//);
     expect(rendered.split("\n").filter((l) => /;\s*# subst:/.test(l))).toEqual([]);
-    expect(Object.values(EXPECTED_MARKERS).reduce((a, b) => a + b)).toBe(10);
+    expect(rendered).toContain("root /r;"); // the previews' root: the deploy root
+    expect(Object.values(EXPECTED_MARKERS).reduce((a, b) => a + b)).toBe(11);
   });
 });
 
