@@ -82,14 +82,16 @@ export class NavRenderer {
    */
   sectionList(page: Page): Buffer[] {
     const section = this.nav.byDir.get(page.section);
-    if (!section) return [];
+    // A section of one page (Alerts, Services) has no list: its heading says it all.
+    if (!section || (!section.pages.length && !section.subsections.length)) return [];
     let items = this.sectionItems.get(section.dir);
     if (!items) {
       items = listItems(section);
       this.sectionItems.set(section.dir, items);
     }
     const idx = page.isIndex ? undefined : items.index.get(page.source);
-    const head = Buffer.from(`<ul class="section-nav__list">${link(section.index, page.isIndex).replace('<li', '<li data-section-index')}`);
+    // The section itself is the list's heading (layouts/default.hbs), not an entry of it again.
+    const head = Buffer.from('<ul class="section-nav__list">');
     const n = section.pages.length;
     // A long section shows a window around the page: every page carrying a whole list of N pages
     // makes the site's size grow with N squared (docs/decisions.md#bounded-section-nav).
@@ -105,7 +107,10 @@ export class NavRenderer {
     return out;
   }
 
-  /** Home > Section > Subsection > Page. */
+  /**
+   * Home > Section > Subsection: where the page is, never the page itself (its title is the h1
+   * right below; repeating it made the trail two lines on a phone).
+   */
   breadcrumbs(page: Page): string {
     const trail: Page[] = [];
     let s = this.nav.byDir.get(page.section);
@@ -113,10 +118,8 @@ export class NavRenderer {
       trail.unshift(s.index);
       s = s.parent;
     }
-    if (!page.isIndex) trail.push(page);
-    return trail
-      .map((p, i) => (i === trail.length - 1 ? `<li><a href="${escapeHtml(p.url)}" aria-current="page">${escapeHtml(p.title)}</a></li>` : `<li><a href="${escapeHtml(p.url)}">${escapeHtml(p.title)}</a></li>`))
-      .join('');
+    if (page.isIndex) trail.pop();
+    return trail.map((p) => `<li><a href="${escapeHtml(p.url)}">${escapeHtml(p.title)}</a></li>`).join('');
   }
 
   /** Listing on a section page: its pages with descriptions, then its subsections. */

@@ -21,6 +21,7 @@ import { withBase } from '../lib/base.ts';
 import type { BuildContext } from '../lib/context.ts';
 import { NavRenderer, tocHtml } from '../lib/nav.ts';
 import type { Files, Page } from '../lib/page.ts';
+import { breakIdentifier } from '../lib/readable.ts';
 import { frontMatterFields } from '../lib/schema.ts';
 import { escapeHtml, headingId, slugify } from '../lib/text.ts';
 import type { AssetMap } from './assets.ts';
@@ -82,6 +83,7 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
           section: list.length ? slots.section : '',
           sectionTitle: section?.index.title,
           sectionUrl: section?.index.url,
+          sectionCurrent: section !== undefined && section.index === page,
           breadcrumbs: page.generated404 ? '' : nav.breadcrumbs(page),
           toc: tocHtml(page.headings),
           listing: nav.listing(page),
@@ -203,6 +205,8 @@ function runbookCard(ctx: BuildContext, page: Page): Record<string, unknown> {
     critical: page.severity === 'critical',
     services: (page.services ?? []).map((name) => ({ name, url: withBase(ctx.base, `services/#${encodeURIComponent(headingId(name))}`) })),
     alerts: page.alerts ?? [],
+    // Alert names break only at their dots and underscores (lib/readable.ts).
+    alertsHtml: (page.alerts ?? []).map((a) => `<code class="alert-name">${breakIdentifier(escapeHtml(a))}</code>`).join(' '),
     lastReviewed: page.last_reviewed,
     reviewEvery: page.review_every ?? ctx.site.review_every_days,
     overdue: page.reviewOverdue,
@@ -225,12 +229,20 @@ function newRunbookUrl(ctx: BuildContext, page: Page, srcRel: string, template: 
 /**
  * CSS that shows the reader's chosen environment in every tab group before any script runs:
  * an inline script in <head> sets <html data-env="prod"> from localStorage, and these rules pick
- * the matching panel, so the wrong tab never flashes on load.
+ * the matching panel and mark its tab, so the wrong tab never flashes on load, and a page whose
+ * script failed still shows the remembered environment, marked.
  */
 function envStyle(ctx: BuildContext): string {
   const rules = ctx.site.environments.map((e) => {
     const id = e.id.replace(/[^a-z0-9-]/gi, '');
-    return `html[data-env="${id}"] .env-tabs__panel{display:none}html[data-env="${id}"] .env-tabs__panel[data-env="${id}"]{display:block}`;
+    const on = `html[data-env="${id}"]`;
+    return (
+      `${on} .env-tabs__panel{display:none}${on} .env-tabs__panel[data-env="${id}"]{display:block}` +
+      // The matching tab looks chosen too, so a page whose script failed still marks the right tab.
+      `${on} .env-tabs__tab{background:none;border-color:transparent;box-shadow:none}` +
+      `${on} .env-tabs__tab[data-env="${id}"]{background:var(--bg);border-color:var(--border);color:var(--heading);box-shadow:inset 0 2px 0 var(--accent)}` +
+      `${on} .env-tabs__tab.is-production[data-env="${id}"]{background:var(--prod-bg);color:var(--prod);box-shadow:inset 0 3px 0 var(--prod)}`
+    );
   });
   return `.env-tabs__panel{display:none}.env-tabs__panel[data-default]{display:block}${rules.join('')}`;
 }

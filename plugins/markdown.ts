@@ -2,7 +2,8 @@
  * Stage 4, markdown: @metalsmith/markdown with GitHub-flavoured Markdown and build-time
  * highlighting. The plugin is given md4c (WebAssembly) as its engine instead of its default,
  * marked: lib/markdown-engine.mjs has the measurements. Helper HTML held back from Markdown
- * (lib/shield.ts HtmlStash) is put back here.
+ * (lib/shield.ts HtmlStash) is put back here, then tables get their own scroll box and long inline
+ * code its break points (lib/readable.ts).
  *
  * Measured alternatives, from when marked was the engine (10,000 benchmark pages, 2 cores):
  * rendering on two worker threads saved only ~20% (each worker pays marked's JIT warm-up again)
@@ -17,6 +18,7 @@ import markdownPlugin from '@metalsmith/markdown';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
 import { markdownReady, renderMarkdown } from '../lib/markdown-engine.mjs';
+import { readableHtml } from '../lib/readable.ts';
 
 export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
   return function markdown(files, metalsmith, done) {
@@ -28,7 +30,7 @@ export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
       render: (text: string, _options: object, context: { path: string }) => {
         const page = files[context.path]!;
         const hit = cache?.lookup(page, cache.key(ctx.html.expand(text)));
-        return hit ? hit.html : ctx.html.restore(renderMarkdown(text));
+        return hit ? hit.html : readableHtml(ctx.html.restore(renderMarkdown(text)));
       },
     } as never);
     // Rendering starts in a promise callback, outside the stage wrapper's try/catch (lib/stage.ts):

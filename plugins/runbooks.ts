@@ -11,6 +11,8 @@ import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
 import { isMarkdown, type Files, type Page } from '../lib/page.ts';
 import { pseudoAlphabetical } from '../lib/sort.ts';
+import { breakIdentifier } from '../lib/readable.ts';
+import { escapeHtml } from '../lib/text.ts';
 import { lineOfKey } from '../lib/yaml-errors.ts';
 
 const DAY = 86_400_000;
@@ -32,9 +34,26 @@ function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** A source-relative link from a generated page in `fromDir` to a page. */
-function link(fromDir: string, page: Page): string {
-  return `[${cell(page.title).replace(/[[\]]/g, '\\$&')}](${path.posix.relative(fromDir, page.source)})`;
+type Cell = [label: string, html: string];
+
+/** A table whose cells carry their column's name (`data-label`), shown as cards on narrow screens. */
+function htmlTable(head: string[], rows: Cell[][]): string {
+  const th = head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');
+  const tr = rows.map((r) => `<tr>${r.map(([label, html]) => `<td data-label="${escapeHtml(label)}">${html}</td>`).join('')}</tr>`);
+  return ['<table class="table--cards">', `<thead><tr>${th}</tr></thead>`, '<tbody>', ...tr, '</tbody>', '</table>'].join('\n');
+}
+
+function a(href: string, text: string): string {
+  return `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
+}
+
+function code(text: string): string {
+  return `<code>${breakIdentifier(escapeHtml(text))}</code>`;
+}
+
+/** The same badge as the runbook card's (layouts/default.hbs). */
+function badge(severity: string | undefined): string {
+  return severity ? `<span class="badge badge--${escapeHtml(severity)}">${escapeHtml(severity)}</span>` : '';
 }
 
 export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
@@ -93,18 +112,36 @@ export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
       };
     };
 
-    const row = (dir: string, p: Page) =>
-      `| ${link(dir, p)} | ${p.severity ?? ''} | ${cell((p.alerts ?? []).map((a) => `\`${a}\``).join(', '))} | ${p.last_reviewed ?? ''}${p.reviewOverdue ? ` (review overdue ${p.reviewOverdue.days} days)` : ''} |`;
-    const table = (dir: string, ps: Page[]) => ['| Runbook | Severity | Alerts | Last reviewed |', '|---|---|---|---|', ...ps.map((p) => row(dir, p))].join('\n');
+    // Tables of runbooks, teams and alerts are written as HTML (a Markdown HTML block: no blank
+    // line inside), so each cell carries its column name for the stacked cards of narrow screens
+    // (assets/site.css `.table--cards`), severities get the runbook card's badge and owners their
+    // team's name. Links stay source-relative: the links stage checks and rewrites them.
+    const teamById = new Map(ctx.site.teams.map((t) => [t.id, t]));
+    const owner = (dir: string, p: Page) => {
+      const t = p.owner ? teamById.get(p.owner) : undefined;
+      return t ? a(path.posix.relative(dir, `teams/${t.id}.md`), t.name) : escapeHtml(p.owner ?? '');
+    };
+    const runbookCells = (dir: string, p: Page): Cell[] => [
+      ['Runbook', a(path.posix.relative(dir, p.source), p.title)],
+      ['Severity', badge(p.severity)],
+      ['Alerts', (p.alerts ?? []).map(code).join(' ')],
+      ['Last reviewed', `${escapeHtml(p.last_reviewed ?? '')}${p.reviewOverdue ? ` <span class="overdue">(review overdue ${p.reviewOverdue.days} days)</span>` : ''}`],
+    ];
+    const runbookTable = (dir: string, ps: Page[]) => htmlTable(['Runbook', 'Severity', 'Alerts', 'Last reviewed'], ps.map((p) => runbookCells(dir, p)));
 
     // By team.
     const teams = ctx.site.teams;
-    const teamRows = teams.map((t) => `| [${cell(t.name)}](${t.id}.md) | ${cell(t.slack ?? '')} | ${cell(t.pager ?? '')} | ${list.filter((p) => p.owner === t.id).length} |`);
-    add('teams/index.md', 'Teams', 'Who owns which runbooks, and how to reach them.', ['| Team | Slack | Pager | Runbooks |', '|---|---|---|---|', ...teamRows].join('\n'), teams.map((t) => t.id));
+    const teamRows = teams.map((t): Cell[] => [
+      ['Team', a(`${t.id}.md`, t.name)],
+      ['Slack', escapeHtml(t.slack ?? '')],
+      ['Pager', escapeHtml(t.pager ?? '')],
+      ['Runbooks', String(list.filter((p) => p.owner === t.id).length)],
+    ]);
+    add('teams/index.md', 'Teams', 'Who owns which runbooks, and how to reach them.', htmlTable(['Team', 'Slack', 'Pager', 'Runbooks'], teamRows), teams.map((t) => t.id));
     for (const t of teams) {
       const owned = list.filter((p) => p.owner === t.id);
       const contact = [t.slack && `Slack: **${cell(t.slack)}**`, t.pager && `Pager: **${cell(t.pager)}**`].filter(Boolean).join(' · ');
-      add(`teams/${t.id}.md`, t.name, `Runbooks owned by ${t.name}.`, `${contact}\n\n## Runbooks\n\n${owned.length ? table('teams', owned) : 'This team owns no runbooks yet.'}\n`);
+      add(`teams/${t.id}.md`, t.name, `Runbooks owned by ${t.name}.`, `${contact}\n\n## Runbooks\n\n${owned.length ? runbookTable('teams', owned) : 'This team owns no runbooks yet.'}\n`);
     }
 
     // By service: one heading per service, so a runbook card can link to /services/#name.
@@ -122,19 +159,25 @@ export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
       'services/index.md',
       'Services',
       'Every service that has a runbook, and its runbooks.',
-      services.map((s) => `## ${s}\n\n${table('services', byService.get(s)!)}\n`).join('\n'),
+      services.map((s) => `## ${s}\n\n${runbookTable('services', byService.get(s)!)}\n`).join('\n'),
     );
 
     // By alert: the page a monitor's runbook link can point at, and the source of alerts.json.
     const alerts = [...byAlert.keys()].sort(pseudoAlphabetical<string>([], (s) => ({ path: s, title: s })));
+    const alertRows = alerts.map((name): Cell[] => {
+      const p = byAlert.get(name)!;
+      return [
+        ['Alert', code(name)],
+        ['Runbook', a(path.posix.relative('alerts', p.source), p.title)],
+        ['Severity', badge(p.severity)],
+        ['Owner', owner('alerts', p)],
+      ];
+    });
     add(
       'alerts/index.md',
       'Alerts',
       'Every alert name and the runbook it links to. The same map is published as /alerts.json.',
-      ['| Alert | Runbook | Severity | Owner |', '|---|---|---|---|', ...alerts.map((a) => {
-        const p = byAlert.get(a)!;
-        return `| \`${a}\` | ${link('alerts', p)} | ${p.severity ?? ''} | ${cell(p.owner ?? '')} |`;
-      })].join('\n') + '\n\nMachine-readable: [alerts.json](/alerts.json).\n',
+      htmlTable(['Alert', 'Runbook', 'Severity', 'Owner'], alertRows) + '\n\nMachine-readable: [alerts.json](/alerts.json).\n',
     );
     debug('%d runbooks, %d alerts, %d services', list.length, alerts.length, services.length);
   };

@@ -2,7 +2,7 @@
  * Stage 2, sections: one collection per folder of the source tree that holds pages, through
  * @metalsmith/collections, ordered by the custom sorter (lib/sort.ts): first the names the
  * folder's index.md lists in `order:`, then every other page pseudo-alphabetized. Each page gets
- * its previous and next page in that order, and the build gets the navigation tree the layout
+ * its previous and next page in the site's reading order, and the build gets the navigation tree the layout
  * renders (top-level sections, each folder's pages and subfolders).
  *
  * @metalsmith/collections is run once per folder, on that folder's files only. The package looks
@@ -109,17 +109,26 @@ export default function sections(ctx: BuildContext): Metalsmith.Plugin {
     for (const section of byDir.values()) {
       const explicit = Array.isArray(section.index.order) ? section.index.order : [];
       section.subsections.sort(pseudoAlphabetical<Section>(explicit, (s) => ({ path: s.index.source, title: s.index.title })));
-      const chain = [section.index, ...section.pages];
-      chain.forEach((p, i) => {
-        p.prev = chain[i - 1];
-        p.next = chain[i + 1];
-      });
     }
+    // Previous/next follow the whole site in reading order (a section page, its pages, then its
+    // subsections, then the next section), so the pager at a section's end leads on.
+    const chain = readingOrder(byDir.get('')!);
+    chain.forEach((p, i) => {
+      p.prev = chain[i - 1];
+      p.next = chain[i + 1];
+    });
     const root = byDir.get('')!;
     const nav: Navigation = { root, byDir, top: root.subsections };
     metalsmith.metadata({ nav });
     debug('%d sections, %d top-level', byDir.size, nav.top.length);
   };
+}
+
+/** Every page of `section` and below, depth first: section page, its pages, its subsections. */
+function readingOrder(section: Section, out: Page[] = []): Page[] {
+  out.push(section.index, ...section.pages);
+  for (const sub of section.subsections) readingOrder(sub, out);
+  return out;
 }
 
 function parentDir(dir: string): string {

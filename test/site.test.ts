@@ -105,7 +105,10 @@ describe('the real site', () => {
       );
       const hrefs = items.map((li) => decodeURI(getAttributeValue(linksIn(li)[0]!, 'href')!));
       expect(hrefs, `section nav on ${url}`).toEqual(expected);
-      const current = linksIn(list).filter((a) => getAttributeValue(a, 'aria-current') === 'page');
+      // The section page is the nav's heading, listed once: not again as an entry of the list.
+      const sectionUrl = `/${sectionDir ? `${sectionDir}/` : ''}`;
+      expect(hrefs, `section page not repeated in the list on ${url}`).not.toContain(sectionUrl);
+      const current = linksIn(within(page.doc, 'section-nav')).filter((a) => getAttributeValue(a, 'aria-current') === 'page');
       expect(current.map((a) => decodeURI(getAttributeValue(a, 'href')!)), `current on ${url}`).toEqual([url]);
     }
   });
@@ -128,7 +131,7 @@ describe('the real site', () => {
     }
   });
 
-  it('previous and next follow the section order', () => {
+  it('previous and next follow the section order, and continue into the next section at its end', () => {
     const sections = sourceSections();
     for (const [dir, source] of sections) {
       const chain = [`/${dir ? `${dir}/` : ''}`, ...[...source.pages].sort(pseudoAlphabetical(source.explicit)).map((p) => `/${p.path.replace(/\.md$/, '/')}`)];
@@ -138,9 +141,18 @@ describe('the real site', () => {
           const a = all(page.doc, (e) => e.name === 'a' && getAttributeValue(e, 'rel') === r)[0];
           return a ? decodeURI(getAttributeValue(a, 'href')!) : undefined;
         };
-        expect(rel('prev'), `prev of ${url}`).toBe(chain[i - 1]);
-        expect(rel('next'), `next of ${url}`).toBe(chain[i + 1]);
+        if (i > 0) expect(rel('prev'), `prev of ${url}`).toBe(chain[i - 1]);
+        if (i < chain.length - 1) expect(rel('next'), `next of ${url}`).toBe(chain[i + 1]);
+        // At a section's ends the pager leads on into the neighbouring section (issue 16), and back.
+        const next = rel('next');
+        if (i === chain.length - 1 && next) {
+          const target = site.get(next)!;
+          expect(sections.has(next.slice(1, -1)) || !fs.existsSync(path.join(SRC, next.split('/')[1]!)), `${url} leads on to a section page, not ${next}`).toBe(true);
+          const back = all(target.doc, (e) => e.name === 'a' && getAttributeValue(e, 'rel') === 'prev')[0];
+          expect(back && decodeURI(getAttributeValue(back, 'href')!), `prev of ${next}`).toBe(url);
+        }
       });
+      if (dir) expect(all(site.get(chain[chain.length - 1]!)!.doc, (e) => e.name === 'a' && getAttributeValue(e, 'rel') === 'next').length, `the end of ${dir} leads on`).toBe(1);
     }
   });
 

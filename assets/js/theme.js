@@ -1,28 +1,44 @@
-/** Theme toggle: html[data-theme], remembered as rs-theme (applied before paint by the layout's head script). */
-import { doc, root, store } from './dom.js';
+/**
+ * Theme: follow the system, light or dark, one button cycling through the three (the way back to
+ * "follow the system" was missing). html[data-theme] = auto | light | dark; the choice is
+ * remembered as rs-theme (none stored = follow the system) and applied before paint by the
+ * layout's head script, so nothing flashes.
+ */
+import { doc, root } from './dom.js';
+
+const ORDER = ['auto', 'light', 'dark'];
+const NAMES = { auto: 'follow the system', light: 'light', dark: 'dark' };
+
+function remember(theme) {
+  try {
+    if (theme === 'auto') localStorage.removeItem('rs-theme');
+    else localStorage.setItem('rs-theme', theme);
+  } catch (_) {
+    /* storage disabled: the choice lasts for this page only */
+  }
+}
 
 export function initTheme() {
-  const dark = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
-  const effectiveTheme = function () {
-    const t = root.getAttribute('data-theme');
-    if (t === 'dark' || t === 'light') return t;
-    return dark && dark.matches ? 'dark' : 'light';
-  };
   const button = doc.querySelector('.theme-toggle');
-  const sync = function () {
-    if (!button) return;
-    const isDark = effectiveTheme() === 'dark';
-    button.setAttribute('aria-pressed', String(isDark));
-    button.title = isDark ? 'Switch to the light theme' : 'Switch to the dark theme';
+  if (!button) return;
+  const current = function () {
+    const t = root.getAttribute('data-theme');
+    return ORDER.indexOf(t) >= 0 ? t : 'auto';
   };
-  if (button) {
-    button.addEventListener('click', function () {
-      const next = effectiveTheme() === 'dark' ? 'light' : 'dark';
-      root.setAttribute('data-theme', next);
-      store('rs-theme', next);
-      sync();
-    });
-  }
-  if (dark && dark.addEventListener) dark.addEventListener('change', sync);
+  const sync = function () {
+    const t = current();
+    const next = ORDER[(ORDER.indexOf(t) + 1) % ORDER.length];
+    const label = 'Theme: ' + NAMES[t] + '. Switch to ' + NAMES[next];
+    button.setAttribute('aria-label', label);
+    button.title = label;
+    button.setAttribute('data-theme-choice', t);
+  };
+  button.addEventListener('click', function () {
+    const t = current();
+    const next = ORDER[(ORDER.indexOf(t) + 1) % ORDER.length];
+    root.setAttribute('data-theme', next);
+    remember(next);
+    sync();
+  });
   sync();
 }

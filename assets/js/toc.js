@@ -1,7 +1,35 @@
-/** Scrollspy for the "On this page" list: the section being read is marked. */
+/**
+ * "On this page": the section being read is marked in the sidebar (scrollspy), and on long pages
+ * the Back to top link floats in the corner once the reader is a screen down.
+ */
 import { $all, doc } from './dom.js';
 
+function initBackToTop() {
+  const link = doc.querySelector('.back-to-top');
+  if (!link) return;
+  let ticking = false;
+  const update = function () {
+    ticking = false;
+    const long = doc.documentElement.scrollHeight > window.innerHeight * 2.5;
+    link.classList.toggle('is-floating', long);
+    if (long) link.hidden = window.scrollY < window.innerHeight;
+    else link.hidden = false;
+  };
+  window.addEventListener(
+    'scroll',
+    function () {
+      if (ticking) return;
+      ticking = true;
+      requestAnimationFrame(update);
+    },
+    { passive: true },
+  );
+  window.addEventListener('resize', update);
+  update();
+}
+
 export function initToc() {
+  initBackToTop();
   const tocLinks = $all('.toc a[href^="#"]');
   if (!tocLinks.length || !('IntersectionObserver' in window)) return;
   const targets = tocLinks

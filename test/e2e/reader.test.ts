@@ -244,14 +244,18 @@ describe.skipIf(!!skipReason)('reader side in Chromium, served by nginx', () => 
     { permissions: ['clipboard-read', 'clipboard-write'] },
   );
 
-  e2e('dark mode toggles and persists after a reload', async ({ page, open }) => {
+  e2e('theme: system, light, dark and back to system; the choice persists after a reload', async ({ page, open }) => {
     await open('/queues/backed-up-channel/');
     const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const label = () => page.getAttribute('.theme-toggle', 'aria-label');
     expect(await bg()).toBe('rgb(255, 255, 255)');
-    expect(await page.getAttribute('.theme-toggle', 'aria-pressed')).toBe('false');
+    expect(await label()).toMatch(/^Theme: follow the system\./);
+    await page.click('.theme-toggle');
+    expect(await page.getAttribute('html', 'data-theme')).toBe('light');
+    expect(await page.evaluate(() => localStorage.getItem('rs-theme'))).toBe('light');
     await page.click('.theme-toggle');
     expect(await page.getAttribute('html', 'data-theme')).toBe('dark');
-    expect(await page.getAttribute('.theme-toggle', 'aria-pressed')).toBe('true');
+    expect(await label()).toMatch(/^Theme: dark\. Switch to follow the system/);
     const dark = await bg();
     expect(dark).not.toBe('rgb(255, 255, 255)');
     expect(await page.evaluate(() => localStorage.getItem('rs-theme'))).toBe('dark');
@@ -259,7 +263,10 @@ describe.skipIf(!!skipReason)('reader side in Chromium, served by nginx', () => 
     expect(await page.getAttribute('html', 'data-theme')).toBe('dark');
     expect(await bg()).toBe(dark);
     await axe(page, 'a runbook page in dark mode');
+    // Back to following the system: nothing remembered, the system's (light) theme shows.
     await page.click('.theme-toggle');
+    expect(await page.getAttribute('html', 'data-theme')).toBe('auto');
+    expect(await page.evaluate(() => localStorage.getItem('rs-theme'))).toBeNull();
     expect(await bg()).toBe('rgb(255, 255, 255)');
   });
 
@@ -269,7 +276,7 @@ describe.skipIf(!!skipReason)('reader side in Chromium, served by nginx', () => 
       await open('/');
       expect(await page.getAttribute('html', 'data-theme')).toBe('auto');
       expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe('rgb(255, 255, 255)');
-      expect(await page.getAttribute('.theme-toggle', 'aria-pressed')).toBe('true');
+      expect(await page.getAttribute('.theme-toggle', 'aria-label')).toMatch(/^Theme: follow the system\./);
     },
     { colorScheme: 'dark' },
   );
@@ -289,7 +296,24 @@ describe.skipIf(!!skipReason)('reader side in Chromium, served by nginx', () => 
       expect(await current.isVisible()).toBe(true);
       const box = (await current.boundingBox())!;
       expect(box.y >= 0 && box.y + box.height <= 740, 'current page visible in the open menu').toBe(true);
+      // Focus is in the menu, and stays there: Tab and Shift+Tab go round its own links.
+      expect(await page.evaluate(() => document.activeElement?.className)).toBe('menu-close');
+      const inMenu = () => page.evaluate(() => !!document.activeElement?.closest('#site-nav'));
+      const stops = await page.locator('#site-nav a, #site-nav button').count();
+      for (let i = 0; i < stops + 2; i++) {
+        await page.keyboard.press('Tab');
+        expect(await inMenu(), `Tab ${i + 1} stays in the menu`).toBe(true);
+      }
+      await page.keyboard.press('Shift+Tab');
+      expect(await inMenu()).toBe(true);
+      expect(await page.evaluate(() => document.querySelector('main')!.inert)).toBe(true);
       await page.keyboard.press('Escape');
+      expect(await page.isVisible('#site-nav')).toBe(false);
+      expect(await page.evaluate(() => document.activeElement?.className)).toBe('menu-button');
+      expect(await page.evaluate(() => document.querySelector('main')!.inert)).toBe(false);
+      // The Close button closes it too.
+      await page.click('.menu-button');
+      await page.click('.menu-close');
       expect(await page.isVisible('#site-nav')).toBe(false);
       // No sideways scrolling of the whole page on a phone.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
