@@ -8,7 +8,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import yaml from 'js-yaml';
 import type { YamlError } from './yaml-errors.ts';
-import type { PartialSource } from '../plugins/partials.ts';
+import type { PartialSource } from './partial-sources.ts';
 import { baseOfUrl, normaliseBase } from './base.ts';
 import { Diagnostics } from './diagnostics.ts';
 import type { ReleaseWriter } from './write.ts';

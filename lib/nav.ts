@@ -5,7 +5,7 @@
  * pre-rendered list and marks its own entry.
  */
 import type { Heading, Page } from './page.ts';
-import type { Navigation, Section } from '../plugins/sections.ts';
+import type { Navigation, Section } from './navigation.ts';
 import { escapeHtml } from './text.ts';
 
 /**

@@ -3,6 +3,7 @@
  * are plain objects; this is the shape our plugins agree on.
  */
 import type { FrontMatter } from './schema.ts';
+import type { SearchSection } from './search-sections.ts';
 
 export interface Heading {
   /** Plain text of the heading, as shown in the sidebar. */
@@ -51,6 +52,8 @@ export interface Page extends Omit<FrontMatter, 'title' | 'type'> {
   updated?: string;
   /** Set on runbooks whose review is overdue: days overdue and since when. */
   reviewOverdue?: { days: number; since: string };
+  /** The page's search sections, the first with an empty heading (set by the headings stage). */
+  searchSections?: SearchSection[];
 }
 
 export type Files = Record<string, Page>;

@@ -23,7 +23,7 @@ import v8 from 'node:v8';
 import type { Diagnostics } from './diagnostics.ts';
 import type { LinkTag } from './html-scan.ts';
 import type { Heading } from './page.ts';
-import type { SearchSection } from '../plugins/search.ts';
+import type { SearchSection } from './search-sections.ts';
 import { walk } from './walk.ts';
 
 /** One page after the markdown and headings stages. */

@@ -5,26 +5,17 @@
  * file, bundled and minified into `site.js` from `js/main.js`; CSS is minified. Layouts get
  * `assets['site.css']` -> URL.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import { withBase } from '../lib/base.ts';
 import { bundleScript, minifyCss } from '../lib/bundle.ts';
 import type { BuildContext } from '../lib/context.ts';
+import { fingerprint, type AssetMap } from '../lib/fingerprint.ts';
 import { walk } from '../lib/walk.ts';
-
-export type AssetMap = Record<string, string>;
 
 /** Folder of the front-end modules, and the bundle each entry module becomes. */
 const MODULES = 'js/';
 const BUNDLES: Record<string, string> = { 'js/main.js': 'site.js' };
-
-export function fingerprint(name: string, contents: Buffer): string {
-  const hash = crypto.createHash('sha256').update(contents).digest('hex').slice(0, 10);
-  const ext = path.posix.extname(name);
-  return `${name.slice(0, name.length - ext.length)}.${hash}${ext}`;
-}
 
 export default function assets(ctx: BuildContext): Metalsmith.Plugin {
   return function assets(files, metalsmith) {

@@ -14,7 +14,7 @@ import type { BuildContext } from '../lib/context.ts';
 import { isMarkdown, type Files, type Page } from '../lib/page.ts';
 import { frontMatterFields, frontMatterSchema, runbookRequiredFields, type FrontMatter } from '../lib/schema.ts';
 import { normalizeNewlines } from '../lib/text.ts';
-import { reviewState } from './runbooks.ts';
+import { reviewState } from '../lib/review.ts';
 import { closest, describeZodIssue, lineOfKey, yamlErrorPosition, type YamlError } from '../lib/yaml-errors.ts';
 
 export interface FrontmatterOptions {

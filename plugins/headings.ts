@@ -10,7 +10,7 @@ import { rememberScan, scanHtml, type HeadingTag, type LinkTag } from '../lib/ht
 import type { BuildContext } from '../lib/context.ts';
 import type { Files, Heading, Page } from '../lib/page.ts';
 import type { RenderedPage } from '../lib/render-cache.ts';
-import { searchSections, type SearchSection } from './search.ts';
+import { searchSections, type SearchSection } from '../lib/search-sections.ts';
 import { escapeHtml } from '../lib/text.ts';
 
 export interface HeadingsOptions {

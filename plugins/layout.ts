@@ -24,8 +24,8 @@ import type { Files, Page } from '../lib/page.ts';
 import { breakIdentifier } from '../lib/readable.ts';
 import { frontMatterFields } from '../lib/schema.ts';
 import { escapeHtml, headingId, slugify } from '../lib/text.ts';
-import type { AssetMap } from './assets.ts';
-import type { Navigation } from './sections.ts';
+import type { AssetMap } from '../lib/fingerprint.ts';
+import type { Navigation } from '../lib/navigation.ts';
 
 export interface LayoutOptions {
   directory?: string;

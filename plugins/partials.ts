@@ -7,27 +7,16 @@
  * that includes itself (directly or through others) is reported against the partial's own file
  * and line, instead of surfacing as "Maximum call stack size exceeded" in some page.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
-import { normalizeNewlines } from '../lib/text.ts';
-import { walk } from '../lib/walk.ts';
-import { handlebarsErrorPosition } from './templates.ts';
+import { handlebarsErrorPosition } from '../lib/handlebars-errors.ts';
+import { staticIncludes, type Include } from '../lib/handlebars-includes.ts';
+import { loadPartials, readPartials, type PartialSource } from '../lib/partial-sources.ts';
 
 export interface PartialsOptions {
   /** Folder of partials; default: the context's partials/ folder. */
   directory?: string;
 }
-
-export interface PartialSource {
-  name: string;
-  /** Absolute path; messages show it relative to the project root. */
-  file: string;
-  text: string;
-}
-
-export const defaults = { extensions: ['.md', '.hbs', '.html'] };
 
 export default function partials(ctx: BuildContext, options: PartialsOptions = {}): Metalsmith.Plugin {
   const directory = options.directory ?? ctx.partialsDir;
@@ -38,23 +27,6 @@ export default function partials(ctx: BuildContext, options: PartialsOptions = {
     checkPartials(ctx, found);
     debug('registered %d partials', found.length);
   };
-}
-
-/** The project's partials, read once per build and shared by the stages that need them. */
-export function loadPartials(ctx: BuildContext): readonly PartialSource[] {
-  return (ctx.cache.partials ??= readPartials(ctx.partialsDir));
-}
-
-export function readPartials(directory: string): PartialSource[] {
-  return walk(directory)
-    .filter(({ entry }) => entry.isFile() && defaults.extensions.includes(path.extname(entry.name)))
-    .map(({ full, rel }) => ({ name: rel.slice(0, -path.extname(rel).length), file: full, text: normalizeNewlines(fs.readFileSync(full, 'utf8')) }));
-}
-
-interface Include {
-  name: string;
-  line: number;
-  column: number;
 }
 
 /** Syntax errors, includes of missing partials and include cycles, each reported once. */
@@ -116,22 +88,4 @@ function checkPartials(ctx: BuildContext, found: readonly PartialSource[]): void
     state.set(name, 'done');
   };
   for (const p of found) if (!state.has(p.name)) visit(p.name, []);
-}
-
-/** The partial names a template includes by a fixed name, with their positions. */
-export function staticIncludes(program: hbs.AST.Program): Include[] {
-  const out: Include[] = [];
-  const walk = (node: unknown) => {
-    if (!node || typeof node !== 'object') return;
-    const n = node as { type?: string; name?: { type?: string; original?: string }; loc?: hbs.AST.SourceLocation };
-    if ((n.type === 'PartialStatement' || n.type === 'PartialBlockStatement') && n.name?.type === 'PathExpression' && n.name.original) {
-      out.push({ name: n.name.original, line: n.loc?.start.line ?? 1, column: (n.loc?.start.column ?? 0) + 1 });
-    }
-    for (const value of Object.values(node)) {
-      if (Array.isArray(value)) value.forEach(walk);
-      else if (value && typeof value === 'object' && (value as { type?: string }).type) walk(value);
-    }
-  };
-  walk(program);
-  return out;
 }

@@ -15,20 +15,6 @@ import { breakIdentifier } from '../lib/readable.ts';
 import { escapeHtml } from '../lib/text.ts';
 import { lineOfKey } from '../lib/yaml-errors.ts';
 
-const DAY = 86_400_000;
-
-export interface ReviewState {
-  due: string;
-  days: number;
-}
-
-/** Overdue review of a runbook at `now`, or undefined when it is not (yet) due. */
-export function reviewState(lastReviewed: string, everyDays: number, now: Date): ReviewState | undefined {
-  const due = Date.parse(`${lastReviewed}T00:00:00Z`) + everyDays * DAY;
-  const days = Math.floor((now.getTime() - due) / DAY);
-  return days > 0 ? { due: new Date(due).toISOString().slice(0, 10), days } : undefined;
-}
-
 /** Markdown table cell text: pipes and newlines would break the table. */
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -52,16 +52,9 @@ import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import { withBase } from '../lib/base.ts';
 import type { BuildContext } from '../lib/context.ts';
-import { scanHtml, type HeadingTag, type SectionText } from '../lib/html-scan.ts';
 import type { Files } from '../lib/page.ts';
-import { fingerprint, type AssetMap } from './assets.ts';
-
-export interface SearchSection {
-  heading: string;
-  /** The h2's id, '' for the text before the first h2. */
-  anchor: string;
-  text: string;
-}
+import { splitSections, type SearchSection } from '../lib/search-sections.ts';
+import { fingerprint, type AssetMap } from '../lib/fingerprint.ts';
 
 export interface SearchIndex {
   v: 1;
@@ -69,33 +62,9 @@ export interface SearchIndex {
   sections: [page: number, anchor: string, heading: string, text: string][];
 }
 
-declare module '../lib/page.ts' {
-  interface Page {
-    /** The page's search sections, the first with an empty heading (set by the headings stage). */
-    searchSections?: SearchSection[];
-  }
-}
-
 /** Asset names the layout looks up: `{{lookup assets "search-index.json"}}`. */
 export const INDEX_ASSET = 'search-index.json';
 export const ENGINE_ASSET = 'minisearch.js';
-
-/**
- * Splits a page body into its h2 sections: the text before the first h2 under `title`, then each
- * h2's text under its heading and id. The text is what the headings stage's scan collects
- * (lib/html-scan.ts), so a page split here and one split there give the same entries.
- */
-export function splitSections(html: string, title: string): SearchSection[] {
-  return searchSections(scanHtml(html).sections, title, (h) => h.id);
-}
-
-/**
- * Search entries from a scan's sections: the text before the first h2 under `title`, each h2's
- * under its text, anchored at `idOf` (the id in the HTML, or the one the headings stage gives it).
- */
-export function searchSections(sections: readonly SectionText[], title: string, idOf: (h: HeadingTag) => string | undefined): SearchSection[] {
-  return sections.map((s) => ({ heading: s.heading ? s.heading.text : title, anchor: s.heading ? (idOf(s.heading) ?? '') : '', text: s.text }));
-}
 
 /**
  * The index for a set of pages (any order in, sorted by URL out). A page's sections may come ready

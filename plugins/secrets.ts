@@ -10,7 +10,7 @@
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
-import { loadPartials } from './partials.ts';
+import { loadPartials } from '../lib/partial-sources.ts';
 
 export interface SecretRule {
   id: string;

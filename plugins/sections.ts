@@ -16,25 +16,9 @@ import type Metalsmith from 'metalsmith';
 import path from 'node:path';
 import type { BuildContext } from '../lib/context.ts';
 import { lineOfKey } from '../lib/yaml-errors.ts';
+import type { Navigation, Section } from '../lib/navigation.ts';
 import { isMarkdown, type Files, type Page } from '../lib/page.ts';
 import { baseName, pseudoAlphabetical } from '../lib/sort.ts';
-
-/** One folder of the site: its section page, its pages in order, its subfolders in order. */
-export interface Section {
-  dir: string;
-  index: Page;
-  pages: Page[];
-  subsections: Section[];
-  parent?: Section;
-}
-
-export interface Navigation {
-  root: Section;
-  /** Every folder by path ('' for the root). */
-  byDir: Map<string, Section>;
-  /** Top-level sections in order (the root's subsections). */
-  top: Section[];
-}
 
 export default function sections(ctx: BuildContext): Metalsmith.Plugin {
   return async function sections(files, metalsmith) {

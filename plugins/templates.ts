@@ -20,7 +20,8 @@ import path from 'node:path';
 import type { BuildContext } from '../lib/context.ts';
 import { lineColumnAt } from '../lib/diagnostics.ts';
 import { isMarkdown, type Files } from '../lib/page.ts';
-import { HelperUsageError, type ContentHelper } from './helpers/types.ts';
+import { handlebarsErrorPosition } from '../lib/handlebars-errors.ts';
+import { HelperUsageError, type ContentHelper } from '../lib/helper-types.ts';
 
 export interface TemplatesOptions {
   helpers: readonly ContentHelper[];
@@ -95,23 +96,6 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
       })
       .catch(done);
   };
-}
-
-/** Where Handlebars says an error is: line and column within the text it was given. */
-export function handlebarsErrorPosition(err: unknown): { line: number; column: number; summary: string } {
-  const e = err as { message?: string; lineNumber?: number; column?: number; loc?: hbs.AST.SourceLocation };
-  const message = String(e.message ?? err);
-  if (err instanceof HelperUsageError && err.loc) {
-    return { line: err.loc.start.line, column: err.loc.start.column + 1, summary: err.message };
-  }
-  const parse = /^Parse error on line (\d+):\n([\s\S]*?)\n(-*)\^\n(.*)$/m.exec(message);
-  if (parse) {
-    return { line: Number(parse[1]), column: 1, summary: parse[4]!.trim() };
-  }
-  const at = / - (\d+):(\d+)$/.exec(message);
-  if (at) return { line: Number(at[1]), column: Number(at[2]) + 1, summary: message.replace(/ - \d+:\d+$/, '') };
-  if (typeof e.lineNumber === 'number') return { line: e.lineNumber, column: (e.column ?? 0) + 1, summary: message };
-  return { line: 1, column: 1, summary: message };
 }
 
 /** Translates a Handlebars error into a message for the page's author, at the right line. */

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normaliseBase, stripBase } from '../lib/base.ts';
 import { formatReport } from '../lib/diagnostics.ts';
-import { DevSite, type UpdateResult } from '../lib/dev-site.ts';
+import { DevSite, type UpdateResult } from './dev-site.ts';
 import { cacheDirFor, cacheWanted, reusedText } from '../lib/render-cache.ts';
 
 const TYPES: Record<string, string> = {

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DevSite } from '../lib/dev-site.ts';
+import { DevSite } from '../scripts/dev-site.ts';
 import { cli, ROOT } from './helpers/cli.ts';
 import { readTree, tempDir } from './helpers/fixtures.ts';
 

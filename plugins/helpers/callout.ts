@@ -3,7 +3,7 @@
  * The box is an HTML block with blank lines inside, so Markdown still renders its content.
  */
 import { escapeHtml } from '../../lib/text.ts';
-import { HelperUsageError, type ContentHelper, type HelperOptions } from './types.ts';
+import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../lib/helper-types.ts';
 
 export const KINDS = { note: 'Note', warning: 'Warning', danger: 'Danger' } as const;
 

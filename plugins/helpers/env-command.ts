@@ -10,7 +10,7 @@
 import { codeBlock } from '../../lib/highlight.mjs';
 import type { Environment } from '../../lib/schema.ts';
 import { escapeHtml } from '../../lib/text.ts';
-import { HelperUsageError, type ContentHelper, type HelperOptions } from './types.ts';
+import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../lib/helper-types.ts';
 
 const FIELD = /\{(id|name|account|account_id|role|cluster|region|bastion)\}/g;
 

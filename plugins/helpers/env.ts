@@ -1,6 +1,6 @@
 /** `{{env "prod" "cluster"}}`: one value of one environment from site.yml, inline. */
 import { escapeHtml } from '../../lib/text.ts';
-import { HelperUsageError, type ContentHelper, type HelperOptions } from './types.ts';
+import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../lib/helper-types.ts';
 
 const env: ContentHelper = {
   name: 'env',

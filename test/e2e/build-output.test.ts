@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildResult } from '../../build.ts';
 import { lastCommitDates } from '../../plugins/git-dates.ts';
-import { buildIndex, splitSections, type SearchIndex } from '../../plugins/search.ts';
+import { splitSections } from '../../lib/search-sections.ts';
+import { buildIndex, type SearchIndex } from '../../plugins/search.ts';
 import { sitemapXml } from '../../plugins/sitemap.ts';
 
 let tmp: string;

@@ -1,6 +1,6 @@
-/** The shape of a content helper: one file per helper in this folder, registered by templates. */
+/** The shape of a content helper: one file per helper in plugins/helpers/, registered by the templates stage. */
 import type { HelperDelegate } from 'handlebars';
-import type { BuildContext } from '../../lib/context.ts';
+import type { BuildContext } from './context.ts';
 
 export interface ContentHelper {
   name: string;

@@ -16,12 +16,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import { pipeline, readSite, stages } from '../build.ts';
-import { createContext, type BuildContext, type BuildOptions } from './context.ts';
-import { Diagnostics, type Problem } from './diagnostics.ts';
-import type { Files, Page } from './page.ts';
-import { stage, type Timings } from './stage.ts';
-import { loadPartials, staticIncludes } from '../plugins/partials.ts';
-import { RenderCache, saveOrWarn } from './render-cache.ts';
+import { createContext, type BuildContext, type BuildOptions } from '../lib/context.ts';
+import { Diagnostics, type Problem } from '../lib/diagnostics.ts';
+import type { Files, Page } from '../lib/page.ts';
+import { stage, type Timings } from '../lib/stage.ts';
+import { staticIncludes } from '../lib/handlebars-includes.ts';
+import { loadPartials } from '../lib/partial-sources.ts';
+import { RenderCache, saveOrWarn } from '../lib/render-cache.ts';
 
 /** Stages that work on any subset of pages, given the last full run's metadata. */
 export const PAGE_LOCAL = ['secrets', 'frontmatter', 'templates', 'markdown', 'headings', 'permalinks', 'links', 'layout'];
