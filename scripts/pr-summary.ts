@@ -26,7 +26,8 @@ import { partialClosure, renderComment, renderSummary, type MovedPage, type Page
 import { CodeShield } from '../lib/shield.ts';
 import { urlFromPermalink } from '../lib/text.ts';
 import { walk } from '../lib/walk.ts';
-import { readPartials, staticIncludes, defaults as partialDefaults } from '../plugins/partials.ts';
+import { staticIncludes } from '../lib/handlebars-includes.ts';
+import { PARTIAL_EXTENSIONS, readPartials } from '../lib/partial-sources.ts';
 import { targetPermalink } from '../plugins/permalinks.ts';
 
 export interface SummaryOptions {
@@ -133,11 +134,11 @@ function relChange(change: FileChange, rel: (p: string) => string): FileChange {
 /** `partials/alerts/levels.md` -> `alerts/levels`. */
 function partialName(p: string): string | undefined {
   const m = /^partials\/(.+)(\.[^./]+)$/.exec(p);
-  return m && partialDefaults.extensions.includes(m[2]!) ? m[1] : undefined;
+  return m && PARTIAL_EXTENSIONS.includes(m[2]!) ? m[1] : undefined;
 }
 
 function partialFile(dir: string, root: string, name: string): string {
-  const ext = partialDefaults.extensions.find((e) => fs.existsSync(path.join(dir, name + e))) ?? '.md';
+  const ext = PARTIAL_EXTENSIONS.find((e) => fs.existsSync(path.join(dir, name + e))) ?? '.md';
   return path.relative(root, path.join(dir, name + ext)).split(path.sep).join('/');
 }
 
