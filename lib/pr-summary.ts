@@ -7,6 +7,8 @@
 
 /** The hidden first line of the comment: how the workflow finds the comment to update. */
 export const COMMENT_MARKER = '<!-- runbook-smith:pr-summary -->';
+/** The line the comment gets when its pull request is closed and the preview removed. */
+export const PREVIEW_REMOVED = '**This pull request is closed: its preview was removed, so the preview links below no longer work.**';
 
 export interface PageRef {
   /** Source file as the repository shows it (`src/queues/backlog.md`). */

@@ -13,8 +13,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const workflowsDir = path.join(repoRoot, ".github", "workflows");
 const SITE = path.join(workflowsDir, "site.yml");
+const PREVIEW_CLOSED = path.join(workflowsDir, "preview-closed.yml");
 
 interface Step {
+  if?: string;
+  env?: Record<string, string>;
+  "continue-on-error"?: boolean;
   uses?: string;
   run?: string;
   id?: string;
@@ -22,6 +26,9 @@ interface Step {
   with?: Record<string, unknown>;
 }
 interface Job {
+  name?: string;
+  env?: Record<string, string | number>;
+  "continue-on-error"?: boolean;
   needs?: string | string[];
   if?: string;
   permissions?: Record<string, string> | string;
@@ -129,6 +136,74 @@ describe(".github/workflows/site.yml", () => {
       }
       for (const s of j.steps) expect(s.run ?? "", name).not.toMatch(/\$\{\{\s*(inputs|github\.event|github\.head_ref)/);
     }
+  });
+});
+
+describe("pull-request previews (site.yml preview job, preview-closed.yml)", () => {
+  let closed: Workflow;
+  beforeAll(async () => {
+    closed = yaml.safeLoad(await fs.readFile(PREVIEW_CLOSED, "utf8")) as Workflow;
+  });
+  /** The event data a pull request from this repository, or from a fork, gives the `if:`. */
+  const pr = (headRepo: string, event_name = "pull_request") => ({
+    "github.event_name": event_name,
+    "github.repository": "example-org/infra-runbooks",
+    "github.event.pull_request.head.repo.full_name": headRepo,
+  });
+
+  it("the preview job runs for pull requests from this repository and is skipped for forks and pushes", () => {
+    const cond = job("preview").if ?? "";
+    expect(evaluate(cond, pr("example-org/infra-runbooks"))).toBe(true);
+    expect(evaluate(cond, pr("someone-else/infra-runbooks"))).toBe(false); // a fork: no secrets reach its code
+    expect(evaluate(cond, pr("example-org/infra-runbooks-fork"))).toBe(false);
+    expect(evaluate(cond, pr("", "push"))).toBe(false);
+    expect(evaluate(cond, pr("", "workflow_dispatch"))).toBe(false);
+    // and nothing else in the workflow reads the preview host's secrets
+    for (const name of ["test", "build", "deploy"]) expect(JSON.stringify(job(name)), name).not.toMatch(/secrets\./);
+  });
+
+  it("the preview job has least privilege: read the code, write the pull request's comment", () => {
+    expect(job("preview").permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    for (const [name, j] of Object.entries(wf.jobs)) if (name !== "preview") expect(JSON.stringify(j.permissions ?? {}), name).not.toContain("pull-requests");
+    expect(job("preview").concurrency).toEqual({ group: "preview-${{ github.event.pull_request.number }}", "cancel-in-progress": false });
+  });
+
+  it("builds under /previews/pr-<n>/, publishes only a passing build when a host is set, then summarises and comments", () => {
+    const s = steps("preview");
+    const index = (pattern: RegExp) => s.findIndex((step) => pattern.test(step.run ?? ""));
+    const build = s[index(/npm run build -- --base-path "\/previews\/\$PREVIEW_NAME\/"/)]!;
+    const publish = s[index(/deploy\/preview-ssh\.sh publish "\$PREVIEW_NAME" build/)]!;
+    const summary = s[index(/npm run pr-summary -- --base "\$BASE_SHA"/)]!;
+    const comment = s[index(/npm run pr-comment -- --pr "\$PR_NUMBER" --body-file/)]!;
+    expect(job("preview").env).toMatchObject({ PREVIEW_NAME: "pr-${{ github.event.pull_request.number }}", BASE_SHA: "${{ github.event.pull_request.base.sha }}" });
+    expect([build, publish, summary, comment].map((x) => s.indexOf(x))).toEqual([...[build, publish, summary, comment].map((x) => s.indexOf(x))].sort((a, b) => a - b));
+    expect(build["continue-on-error"]).toBe(true); // a failing build is reported in the summary
+    const publishes = (buildOutcome: string, host: string) => evaluate(publish.if ?? "", { "steps.build.outcome": buildOutcome, "env.PREVIEW_SSH_HOST": host });
+    expect(publishes("success", "previews.example.com")).toBe(true);
+    expect(publishes("failure", "previews.example.com")).toBe(false);
+    expect(publishes("success", "")).toBe(false); // no host configured: summary only
+    expect(publish.env).toMatchObject({ PREVIEW_SSH_KEY: "${{ secrets.PREVIEW_SSH_KEY }}", PREVIEW_SSH_KNOWN_HOSTS: "${{ secrets.PREVIEW_SSH_KNOWN_HOSTS }}" });
+    expect(summary.if).toBe("always()");
+    expect(summary.run).toContain('--preview-url "$PREVIEW_URL"');
+    expect(comment.env).toEqual({ GITHUB_TOKEN: "${{ github.token }}" });
+    const checkout = s.find((x) => x.uses?.startsWith("actions/checkout@"));
+    expect(checkout?.with).toMatchObject({ "fetch-depth": 0, "persist-credentials": false });
+  });
+
+  it("preview-closed.yml removes the preview and marks the comment when a pull request closes, never for forks", () => {
+    expect(closed.on).toEqual({ pull_request: { types: ["closed"] } });
+    expect(closed.permissions).toEqual({ contents: "read" });
+    const remove = closed.jobs["remove-preview"]!;
+    expect(evaluate(remove.if ?? "", pr("example-org/infra-runbooks"))).toBe(true);
+    expect(evaluate(remove.if ?? "", pr("someone-else/infra-runbooks"))).toBe(false);
+    expect(remove.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    expect(remove.concurrency).toEqual(job("preview").concurrency); // waits for a preview still publishing
+    const runs = remove.steps.map((x) => x.run ?? "").join("\n");
+    expect(runs).toContain('deploy/preview-ssh.sh remove "$PREVIEW_NAME"');
+    expect(runs).toContain('npm run pr-comment -- --pr "$PR_NUMBER" --closed');
+    // the base branch's code runs with the key, not the closed branch's
+    expect(remove.steps.find((x) => x.uses?.startsWith("actions/checkout@"))?.with).toMatchObject({ ref: "${{ github.event.pull_request.base.sha }}", "persist-credentials": false });
+    for (const x of remove.steps) expect(x.run ?? "").not.toMatch(/\$\{\{/);
   });
 });
 
