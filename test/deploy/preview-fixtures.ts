@@ -43,13 +43,12 @@ export async function makeBaseBuild(root: string, label: string, base: string): 
   return { build, dir, cssName };
 }
 
-/** The URLs an HTML page refers to: a[href], link[href], script[src], img[src], source[src]. */
+/** The URLs an HTML page refers to: every href and src, and the data attributes that name assets (search). */
 export function linksOf(html: string): string[] {
   const out: string[] = [];
   const parser = new Parser({
-    onopentag(name, attrs) {
-      const value = name === "a" || name === "link" ? attrs.href : name === "script" || name === "img" || name === "source" ? attrs.src : undefined;
-      if (value) out.push(value);
+    onopentag(_name, attrs) {
+      for (const a of ["href", "src", "data-index", "data-engine"]) if (attrs[a]) out.push(attrs[a]!);
     },
   });
   parser.write(html);
