@@ -63,13 +63,19 @@ export const teamSchema = z.strictObject({
 });
 export type Team = z.infer<typeof teamSchema>;
 
+/**
+ * A web address the site links to: http(s) only. z.url() alone accepts `javascript:alert(1)//`,
+ * which the "Edit this page" link would then run when clicked (issue 12).
+ */
+const webUrl = z.url({ protocol: /^https?$/, error: 'must be a web address starting with https:// (or http://)' });
+
 export const siteConfigSchema = z.strictObject({
   title: z.string(),
   description: z.string().default(''),
   /** Where the site is published (e.g. https://runbooks.example.com): absolute URLs in alerts.json and sitemap.xml. */
-  url: z.url().optional(),
+  url: webUrl.optional(),
   repository: z
-    .strictObject({ url: z.url(), branch: z.string().default('master') })
+    .strictObject({ url: webUrl, branch: z.string().default('master') })
     .optional(),
   review_every_days: z.number().int().positive().default(90),
   /** Top-level sections whose pages are runbooks unless they say `type: page`. */

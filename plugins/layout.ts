@@ -11,7 +11,8 @@
  * page as one ~22 KB string and encoding it whole took ~0.9 s of the 2.1 s layout stage at 10,000
  * pages (V8 first flattens the joined string, then encodes all of it).
  * Every value that comes from front matter reaches the HTML escaped: layouts use {{ }} for them,
- * and {{{ }}} only for HTML the build produced.
+ * and {{{ }}} only for HTML the build produced. `{{csp}}` is the page's Content-Security-Policy,
+ * with the hashes of the inline scripts and styles the layout rendered (lib/csp.ts).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -19,6 +20,7 @@ import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import { withBase } from '../lib/base.ts';
 import type { BuildContext } from '../lib/context.ts';
+import { CspFiller } from '../lib/csp.ts';
 import { NavRenderer, tocHtml } from '../lib/nav.ts';
 import type { Files, Page } from '../lib/page.ts';
 import { breakIdentifier } from '../lib/readable.ts';
@@ -69,12 +71,15 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
     const runbookTemplate = fs.existsSync(templateFile) ? fs.readFileSync(templateFile, 'utf8') : undefined;
 
     const slots = new Slots();
+    // `{{csp}}`: the page's Content-Security-Policy, hashed from the layout's own inline scripts (lib/csp.ts).
+    const csp = new CspFiller(slots.csp);
     /** The page's bytes, in pieces (see Slots.splice). */
     const render = (page: Page, content: Buffer): Buffer[] => {
       const section = nav.section(page.section);
       const list = page.generated404 ? [] : nav.sectionList(page);
       const data: Record<string, unknown> = {
         site,
+        csp: slots.csp,
         page: pick(page),
         content: slots.content,
         assets: meta.assets,
@@ -97,7 +102,7 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
         newRunbookUrl: newRunbookUrl(ctx, page, srcRel, runbookTemplate),
       };
       options.extend?.(page, data);
-      const html = template(page.layout?.replace(/\.(hbs|html)$/, '') ?? defaultName)(data);
+      const html = csp.fill(template(page.layout?.replace(/\.(hbs|html)$/, '') ?? defaultName)(data));
       return slots.splice(html, { content: [content], top: [nav.top(page)], section: list });
     };
 
@@ -154,6 +159,8 @@ class Slots {
   readonly content = this.mark('content');
   readonly top = this.mark('top');
   readonly section = this.mark('section');
+  /** Not spliced: replaced in the layout's text before the parts go in (lib/csp.ts). */
+  readonly csp = `\uE010${this.token}csp\uE011`;
   private readonly pattern = new RegExp(`\uE010${this.token}(content|top|section)\uE011`, 'g');
 
   private mark(slot: Slot): string {

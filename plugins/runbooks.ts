@@ -9,37 +9,38 @@
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
+import { markdownHtmlText, markdownPath, markdownText } from '../lib/markdown-text.ts';
 import { isMarkdown, type Files, type Page } from '../lib/page.ts';
 import { pseudoAlphabetical } from '../lib/sort.ts';
 import { breakIdentifier } from '../lib/readable.ts';
-import { escapeHtml } from '../lib/text.ts';
 import { lineOfKey } from '../lib/yaml-errors.ts';
 
-/** Markdown table cell text: pipes and newlines would break the table. */
-function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
+// Every value from front matter or site.yml is written through lib/markdown-text.ts: into the HTML
+// tables as escaped text on one line (a blank line would end the HTML block), into Markdown as
+// escaped Markdown, into links as percent-encoded paths, so it shows as typed and never runs (issue 12).
+const text = markdownHtmlText;
 
 type Cell = [label: string, html: string];
 
 /** A table whose cells carry their column's name (`data-label`), shown as cards on narrow screens. */
 function htmlTable(head: string[], rows: Cell[][]): string {
-  const th = head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');
-  const tr = rows.map((r) => `<tr>${r.map(([label, html]) => `<td data-label="${escapeHtml(label)}">${html}</td>`).join('')}</tr>`);
+  const th = head.map((h) => `<th scope="col">${text(h)}</th>`).join('');
+  const tr = rows.map((r) => `<tr>${r.map(([label, html]) => `<td data-label="${text(label)}">${html}</td>`).join('')}</tr>`);
   return ['<table class="table--cards">', `<thead><tr>${th}</tr></thead>`, '<tbody>', ...tr, '</tbody>', '</table>'].join('\n');
 }
 
-function a(href: string, text: string): string {
-  return `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
+/** A link to a source-relative path (the links stage rewrites it to the page's URL). */
+function a(href: string, label: string): string {
+  return `<a href="${text(markdownPath(href))}">${text(label)}</a>`;
 }
 
-function code(text: string): string {
-  return `<code>${breakIdentifier(escapeHtml(text))}</code>`;
+function code(value: string): string {
+  return `<code>${breakIdentifier(text(value))}</code>`;
 }
 
 /** The same badge as the runbook card's (layouts/default.hbs). */
 function badge(severity: string | undefined): string {
-  return severity ? `<span class="badge badge--${escapeHtml(severity)}">${escapeHtml(severity)}</span>` : '';
+  return severity ? `<span class="badge badge--${text(severity)}">${text(severity)}</span>` : '';
 }
 
 export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
@@ -105,13 +106,13 @@ export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
     const teamById = new Map(ctx.site.teams.map((t) => [t.id, t]));
     const owner = (dir: string, p: Page) => {
       const t = p.owner ? teamById.get(p.owner) : undefined;
-      return t ? a(path.posix.relative(dir, `teams/${t.id}.md`), t.name) : escapeHtml(p.owner ?? '');
+      return t ? a(path.posix.relative(dir, `teams/${t.id}.md`), t.name) : text(p.owner ?? '');
     };
     const runbookCells = (dir: string, p: Page): Cell[] => [
       ['Runbook', a(path.posix.relative(dir, p.source), p.title)],
       ['Severity', badge(p.severity)],
       ['Alerts', (p.alerts ?? []).map(code).join(' ')],
-      ['Last reviewed', `${escapeHtml(p.last_reviewed ?? '')}${p.reviewOverdue ? ` <span class="overdue">(review overdue ${p.reviewOverdue.days} days)</span>` : ''}`],
+      ['Last reviewed', `${text(p.last_reviewed ?? '')}${p.reviewOverdue ? ` <span class="overdue">(review overdue ${p.reviewOverdue.days} days)</span>` : ''}`],
     ];
     const runbookTable = (dir: string, ps: Page[]) => htmlTable(['Runbook', 'Severity', 'Alerts', 'Last reviewed'], ps.map((p) => runbookCells(dir, p)));
 
@@ -119,14 +120,14 @@ export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
     const teams = ctx.site.teams;
     const teamRows = teams.map((t): Cell[] => [
       ['Team', a(`${t.id}.md`, t.name)],
-      ['Slack', escapeHtml(t.slack ?? '')],
-      ['Pager', escapeHtml(t.pager ?? '')],
+      ['Slack', text(t.slack ?? '')],
+      ['Pager', text(t.pager ?? '')],
       ['Runbooks', String(list.filter((p) => p.owner === t.id).length)],
     ]);
     add('teams/index.md', 'Teams', 'Who owns which runbooks, and how to reach them.', htmlTable(['Team', 'Slack', 'Pager', 'Runbooks'], teamRows), teams.map((t) => t.id));
     for (const t of teams) {
       const owned = list.filter((p) => p.owner === t.id);
-      const contact = [t.slack && `Slack: **${cell(t.slack)}**`, t.pager && `Pager: **${cell(t.pager)}**`].filter(Boolean).join(' · ');
+      const contact = [t.slack && `Slack: **${markdownText(t.slack)}**`, t.pager && `Pager: **${markdownText(t.pager)}**`].filter(Boolean).join(' · ');
       add(`teams/${t.id}.md`, t.name, `Runbooks owned by ${t.name}.`, `${contact}\n\n## Runbooks\n\n${owned.length ? runbookTable('teams', owned) : 'This team owns no runbooks yet.'}\n`);
     }
 
@@ -145,7 +146,7 @@ export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
       'services/index.md',
       'Services',
       'Every service that has a runbook, and its runbooks.',
-      services.map((s) => `## ${s}\n\n${runbookTable('services', byService.get(s)!)}\n`).join('\n'),
+      services.map((s) => `## ${markdownText(s)}\n\n${runbookTable('services', byService.get(s)!)}\n`).join('\n'),
     );
 
     // By alert: the page a monitor's runbook link can point at, and the source of alerts.json.

@@ -69,7 +69,8 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
     const subset: Metalsmith.Files = {};
     for (const n of Object.keys(pages)) {
       const page = pages[n]!;
-      if (!isMarkdown(n) || ctx.diagnostics.broken.has(page.source)) continue;
+      // Pages the build generates are never templates: their text comes from front matter (issue 12).
+      if (!isMarkdown(n) || page.generated || ctx.diagnostics.broken.has(page.source)) continue;
       const text = page.contents.toString('utf8');
       if (!text.includes('{{')) continue;
       const shielded = shield.shield(text);

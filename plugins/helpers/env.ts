@@ -1,4 +1,4 @@
-/** `{{env "prod" "cluster"}}`: one value of one environment from site.yml, inline. */
+/** `{{env "prod" "cluster"}}`: one value of one environment from site.yml, inline, as text. */
 import { escapeHtml } from '../../lib/text.ts';
 import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../lib/helper-types.ts';
 
@@ -17,7 +17,9 @@ const env: ContentHelper = {
       if (typeof field !== 'string' || !(field in e)) {
         throw new HelperUsageError(`environment "${e.id}" has no field "${String(field)}"`, `Use one of: ${Object.keys(e).join(', ')}, as in ${env.usage}.`, options.loc);
       }
-      return escapeHtml(String(e[field as keyof typeof e]));
+      // Held back from Markdown like the other helpers' HTML (lib/shield.ts HtmlStash): a value such
+      // as `[x](javascript:...)` or `a | b` must show as typed, not become a link or a table cell.
+      return new ctx.hbs.SafeString(ctx.html.put(escapeHtml(String(e[field as keyof typeof e]))));
     };
   },
 };

@@ -1,0 +1,28 @@
+/** lib/csp.ts on strings: which inline texts a layout's output holds, and the policy they give. */
+import { describe, expect, it } from 'vitest';
+import { contentSecurityPolicy, CspFiller, inlineSources, sha256Source } from '../lib/csp.ts';
+
+describe('Content-Security-Policy from a layout', () => {
+  it('finds inline scripts and styles exactly as a browser reads them, not scripts with src', () => {
+    const html = '<head><script>a()</script><SCRIPT type="module">b()</SCRIPT ><script defer src="/x.js"></script><style>p{}</style></head><body><script>\nvar s = "</script>";</script>';
+    expect(inlineSources(html)).toEqual({ scripts: ['a()', 'b()', '\nvar s = "'], styles: ['p{}'] });
+  });
+
+  it('hashes the UTF-8 bytes with SHA-256, in base64 (known vectors)', () => {
+    expect(sha256Source('')).toBe("'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='");
+    expect(sha256Source('abc')).toBe("'sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0='");
+  });
+
+  it('allows scripts only from the site itself or by hash, and never inline handlers', () => {
+    const policy = contentSecurityPolicy({ scripts: ['abc', 'abc'], styles: [] });
+    expect(policy).toBe(
+      "default-src 'self'; script-src 'self' 'sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0='; style-src 'self'; img-src 'self' data: https: http:; object-src 'none'; base-uri 'self'; form-action 'self'",
+    );
+  });
+
+  it('fills the placeholder wherever the layout wrote it, and leaves a layout without one alone', () => {
+    const csp = new CspFiller('@@CSP@@');
+    expect(csp.fill('<meta content="@@CSP@@"><script>abc</script>')).toContain("script-src 'self' 'sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0='");
+    expect(csp.fill('<p>no placeholder</p><script>abc</script>')).toBe('<p>no placeholder</p><script>abc</script>');
+  });
+});

@@ -1,0 +1,230 @@
+/**
+ * No script from content on any published page (issue 12): a project whose front matter, site.yml,
+ * file and folder names, page bodies, links, alert, service and team names are all hostile is built
+ * with the real layouts and assets, served by nginx, and every page it publishes is opened in
+ * Chromium with the Content-Security-Policy switched off (so escaping and sanitizing are tested on
+ * their own, without the safety net). Every payload calls window.__pwned(id) or alert(): any call,
+ * any dialog, fails. After loading, the DOM must hold no event-handler attribute, no script,
+ * iframe, object, embed or form from content, and no javascript:, vbscript: or data: URL.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, type BuildResult } from '../../build.ts';
+import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
+
+const skipReason = missingTools();
+if (skipReason) console.warn(skipReason);
+
+/** An HTML payload that reports `id` when it runs. */
+const img = (id: string) => `<img src=x onerror=__pwned('${id}')>`;
+const script = (id: string) => `<script>__pwned('${id}')</script>`;
+
+const SITE_YML = `title: "Runbooks ${img('site-title')}"
+description: "${script('site-description')}"
+url: https://runbooks.example.com
+repository:
+  url: 'https://github.com/example/x"><img src=x onerror=__pwned(1)>'
+  branch: "main\\"><svg onload=__pwned('branch')>"
+runbook_sections: [queues, "${'<svg onload=__pwned(2)>'}"]
+environments:
+  - id: dev
+    name: "dev ${img('env-name')}"
+    account: "[click](javascript:__pwned('env-account'))"
+    account_id: "${script('env-account-id')}"
+    role: "arn:aws:iam::1:role/x\\"><img src=x onerror=__pwned('env-role')>"
+    cluster: "</code></pre><img src=x onerror=__pwned('env-cluster')>"
+    region: "us-west-2"
+    bastion: "javascript:__pwned('env-bastion')"
+    production: false
+  - id: prod
+    name: "prod ${script('env-prod-name')}"
+    account: "{{> secret}}"
+    account_id: "333"
+    role: role
+    cluster: prod
+    region: r
+    bastion: b
+    production: true
+teams:
+  - id: platform
+    name: "Platform ${img('team-name')}"
+    slack: "#ops\`${img('team-slack')}\`|x"
+    pager: "[pager](javascript:__pwned('team-pager'))"
+  - id: other
+    name: "</td></tr></table>${script('team-name-2')}"
+`;
+
+const RUNBOOK = `---
+title: "${img('title')}"
+description: "\\"><script>__pwned('description')</script>"
+owner: platform
+severity: critical
+services:
+  - "${img('service')}"
+  - "svc\`${img('service-backtick')}\`x"
+  - "a|b\\n${script('service-newline')}"
+  - "{{> secret}}"
+alerts:
+  - "alert\`${img('alert-backtick')}\`x"
+  - "alert|${script('alert-pipe')}"
+  - "[x](javascript:__pwned('alert-link'))"
+last_reviewed: 2020-01-01
+---
+
+## &lt;img src=x onerror=__pwned('heading-entity')&gt;
+
+Text with {{env "dev" "name"}}, {{env "dev" "account"}} and {{env "prod" "name"}} in it.
+
+{{env-command "aws --cluster {cluster} --role {role} --account {account_id}"}}
+
+{{#callout "warning" title="${img('callout-title').replace(/'/g, '&#39;')}"}}
+Body of the callout.
+{{/callout}}
+
+## Next
+
+[Other page](other.md)
+`;
+
+const OTHER = `---
+title: "</title><script>__pwned('title-2')</script>"
+description: "${img('description-2')}"
+owner: other
+severity: warning
+services: ["${img('service')}"]
+alerts: ["second\`alert"]
+last_reviewed: 2026-11-01
+---
+
+Back to [the first](first.md).
+`;
+
+const FILES: Record<string, string> = {
+  'site.yml': SITE_YML,
+  'src/index.md': '---\ntitle: Home\n---\n\nStart from a section.\n',
+  'src/queues/index.md': `---\ntitle: "Queues ${img('section-title')}"\ndescription: "${script('section-description')}"\n---\n\nThe queues.\n`,
+  'src/queues/first.md': RUNBOOK,
+  'src/queues/other.md': OTHER,
+  // A file name and a folder name are text too: they become titles, URLs and edit links.
+  [`src/<svg onload=__pwned('folder')>/"><img src=x onerror=__pwned('filename')>.md`]: 'No front matter: the title comes from the file name.\n',
+  [`src/<svg onload=__pwned('folder')>/index.md`]: 'A folder named with markup.\n',
+  [`src/<svg onload=__pwned('folder')>/page.md`]: '# A page in it\n\nText.\n',
+  'partials/secret.md': 'SECRET PARTIAL TEXT',
+};
+
+let tmp: string;
+let root: string;
+let result: BuildResult;
+let nginx: Nginx | undefined;
+let browser: Browser | undefined;
+
+async function htmlFiles(dir: string, base = dir): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await htmlFiles(full, base)));
+    else if (e.name.endsWith('.html')) out.push(path.relative(base, full).split(path.sep).join('/'));
+  }
+  return out.sort();
+}
+
+/** What a loaded page holds that could run script, or came from content and should not be there. */
+function liveMarkup(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const own = (el: Element) => el.closest('head') !== null || /^\/__rs\//.test(el.getAttribute('src') ?? '');
+    for (const el of Array.from(document.querySelectorAll('*'))) {
+      for (const a of Array.from(el.attributes)) {
+        if (/^on/i.test(a.name)) found.push(`<${el.localName} ${a.name}="${a.value}">`);
+        if (/^(href|src|action|formaction|xlink:href|data|srcdoc|background|poster)$/i.test(a.name) && /^\s*(javascript|vbscript|data):/i.test(a.value) && !(el.localName === 'link' && a.name === 'href' && own(el))) {
+          found.push(`<${el.localName} ${a.name}="${a.value}">`);
+        }
+      }
+      if (/^(script|iframe|object|embed|form|frame|frameset|base|meta|link|style)$/.test(el.localName) && !own(el)) found.push(`<${el.localName}> in the body`);
+    }
+    return found;
+  });
+}
+
+describe.skipIf(!!skipReason)('no script from content runs on any published page', () => {
+  beforeAll(async () => {
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'rs-no-script-'));
+    root = path.join(tmp, 'project');
+    for (const dir of ['layouts', 'assets', 'templates']) await fs.cp(path.resolve(dir), path.join(root, dir), { recursive: true });
+    for (const [rel, text] of Object.entries(FILES)) {
+      await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+      await fs.writeFile(path.join(root, rel), text);
+    }
+    result = await build({ root, destination: path.join(tmp, 'site') });
+    nginx = await startNginx(path.join(tmp, 'site'), path.join(tmp, 'nginx'));
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await nginx?.stop();
+    if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+  }, 30_000);
+
+  it('builds every page type from the hostile input', async () => {
+    const pages = await htmlFiles(path.join(tmp, 'site'));
+    for (const kind of ['index.html', '404.html', 'queues/index.html', 'teams/index.html', 'teams/platform/index.html', 'services/index.html', 'alerts/index.html']) {
+      expect(pages).toContain(kind);
+    }
+    expect(pages.length).toBeGreaterThanOrEqual(13);
+    expect(result.pages).toBeGreaterThanOrEqual(12);
+  });
+
+  it('runs no payload on any page, with the CSP switched off, and leaves no live markup', async () => {
+    const context = await browser!.newContext({ bypassCSP: true });
+    const ran: string[] = [];
+    await context.exposeFunction('__reportPwned', (id: string) => ran.push(id));
+    await context.addInitScript(() => {
+      const w = window as unknown as Record<string, unknown>;
+      w.__pwned = (id: unknown) => (w.__reportPwned as (s: string) => void)(`${String(id)} at ${location.pathname}`);
+    });
+    const dialogs: string[] = [];
+    context.on('page', (p) => p.on('dialog', (d) => {
+      dialogs.push(`${p.url()}: ${d.type()} ${d.message()}`);
+      void d.dismiss();
+    }));
+    try {
+      const page = await context.newPage();
+      const live: string[] = [];
+      for (const rel of await htmlFiles(path.join(tmp, 'site'))) {
+        const url = `/${rel.split('/').map(encodeURIComponent).join('/').replace(/index\.html$/, '')}`;
+        await page.goto(nginx!.origin + url, { waitUntil: 'load' });
+        // Focus and open what could fire a handler on interaction, and let timers run.
+        await page.evaluate(() => document.querySelectorAll('details').forEach((d) => d.setAttribute('open', '')));
+        await page.waitForTimeout(50);
+        live.push(...(await liveMarkup(page)).map((m) => `${rel}: ${m}`));
+        expect(await page.content(), `${rel} shows no partial included through front matter`).not.toContain('SECRET PARTIAL TEXT');
+      }
+      // Search results are built in the browser from titles, headings and text.
+      await page.goto(`${nginx!.origin}/`);
+      for (const query of ['onerror', 'pwned', 'script', 'img']) {
+        await page.fill('#search-input', query);
+        await page.waitForTimeout(300);
+        live.push(...(await liveMarkup(page)).map((m) => `search "${query}": ${m}`));
+      }
+      await page.waitForTimeout(200);
+      expect(ran, 'payloads that ran').toEqual([]);
+      expect(dialogs, 'dialogs opened').toEqual([]);
+      expect(live, 'live markup from content').toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
+  it('shows each hostile value as the text that was typed', async () => {
+    const site = path.join(tmp, 'site');
+    const services = await fs.readFile(path.join(site, 'services/index.html'), 'utf8');
+    expect(services).toContain("&lt;img src=x onerror=__pwned(&#39;service&#39;)&gt;");
+    const alerts = await fs.readFile(path.join(site, 'alerts/index.html'), 'utf8');
+    expect(alerts).toMatch(/<code>alert`&lt;img src=x onerror=__pwned\((&#39;|')alert-backtick(&#39;|')\)&gt;`x<\/code>/);
+    expect(alerts).toMatch(/<code>alert\|&lt;script&gt;__pwned\((&#39;|')alert-pipe(&#39;|')\)&lt;\/script&gt;<\/code>/);
+  });
+});
