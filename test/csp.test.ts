@@ -26,3 +26,38 @@ describe('Content-Security-Policy from a layout', () => {
     expect(csp.fill('<p>no placeholder</p><script>abc</script>')).toBe('<p>no placeholder</p><script>abc</script>');
   });
 });
+
+describe('deploy/nginx.conf', () => {
+  /** Each `{ ... }` block of the config with the directives written directly in it (comments dropped). */
+  function blocks(conf: string): { head: string; own: string }[] {
+    const text = conf.replace(/#[^\n]*/g, '');
+    const out: { head: string; own: string }[] = [];
+    const stack: { head: string; own: string }[] = [];
+    let at = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"') i = text.indexOf('"', i + 1);
+      else if (c === '{') {
+        if (stack.length) stack[stack.length - 1]!.own += text.slice(at, i);
+        const head = text.slice(text.lastIndexOf(';', i) + 1, i).replace(/[{}]/g, '').trim();
+        stack.push({ head, own: '' });
+        at = i + 1;
+      } else if (c === '}') {
+        const b = stack.pop()!;
+        b.own += text.slice(at, i);
+        out.push(b);
+        at = i + 1;
+      }
+    }
+    return out;
+  }
+
+  it('sends the Content-Security-Policy from every block that sets headers (add_header is not inherited into one that has its own)', async () => {
+    const fs = await import('node:fs');
+    const conf = fs.readFileSync(new URL('../deploy/nginx.conf', import.meta.url), 'utf8');
+    const withHeaders = blocks(conf).filter((b) => /\badd_header\b/.test(b.own));
+    expect(withHeaders.length).toBeGreaterThanOrEqual(2);
+    for (const b of withHeaders) expect(b.own, `${b.head} sets headers but not the CSP`).toMatch(/add_header Content-Security-Policy \$rs_csp always;/);
+    expect(conf).toMatch(/map \$request_method \$rs_csp \{\s*default "default-src 'self'; script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+; /);
+  });
+});
