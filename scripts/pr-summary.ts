@@ -10,6 +10,7 @@
  * stdout. In GitHub Actions it also appends the summary to $GITHUB_STEP_SUMMARY and writes
  * `passed=true|false` to $GITHUB_OUTPUT. The exit code is 0 whether or not the head passed its
  * checks (the check job fails the run); 1 only when it cannot run (bad options, git failing).
+ * Why it checks the head itself, and how moved pages are judged: docs/decisions.md, "PR summary".
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
