@@ -76,8 +76,12 @@ export interface GenerateResult {
   bytes: number;
 }
 
-/** Writes the corpus for n pages into dir (which is emptied first). */
-export function generate(dir: string, n: number): GenerateResult {
+/**
+ * Writes the corpus for n pages into dir (which is emptied first), in `folders` folders (by default
+ * about 100 pages a folder; 1 puts every page in one folder, the case a flat tree of alert runbooks
+ * makes).
+ */
+export function generate(dir: string, n: number, folders = folderCount(n)): GenerateResult {
   if (!Number.isInteger(n) || n < 1) throw new Error(`generate: n must be a positive integer, got ${n}`);
   const root = path.resolve(dir);
   fs.rmSync(root, { recursive: true, force: true });
@@ -89,7 +93,7 @@ export function generate(dir: string, n: number): GenerateResult {
   fs.cpSync(path.join(PROJECT_ROOT, 'layouts'), path.join(root, 'layouts'), { recursive: true });
   fs.cpSync(path.join(PROJECT_ROOT, 'assets'), path.join(root, 'assets'), { recursive: true });
 
-  const folders = folderCount(n);
+  if (!Number.isInteger(folders) || folders < 1 || folders > n) throw new Error(`generate: folders must be from 1 to ${n}, got ${folders}`);
   const sizes = folderSizes(n, folders);
   const random = rng(0x5eed ^ n);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
