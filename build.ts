@@ -31,6 +31,7 @@ import layout from './plugins/layout.ts';
 import links from './plugins/links.ts';
 import markdown from './plugins/markdown.ts';
 import partials from './plugins/partials.ts';
+import redirects from './plugins/redirects.ts';
 import permalinks from './plugins/permalinks.ts';
 import runbooks from './plugins/runbooks.ts';
 import secrets from './plugins/secrets.ts';
@@ -60,6 +61,7 @@ export function stages(ctx: BuildContext): [name: string, plugin: Metalsmith.Plu
     ['search', search(ctx)],
     ['sitemap', sitemap(ctx)],
     ['layout', layout(ctx)],
+    ['redirects', redirects(ctx)],
   ];
 }
 
@@ -131,7 +133,8 @@ export async function build(
     ctx.renderCache?.discard();
     throw err;
   }
-  const pages = Object.keys(files).filter((f) => f.endsWith('.html') && f !== '404.html').length;
+  // Pages only: redirect pages (plugins/redirects.ts) have no URL of their own.
+  const pages = Object.keys(files).filter((f) => f.endsWith('.html') && f !== '404.html' && (files[f] as { url?: string }).url).length;
   const result: BuildResult = { ctx, files, problems: ctx.diagnostics.problems, timings, pages };
   if (ctx.writer) {
     const t0 = performance.now();

@@ -32,6 +32,10 @@ export const frontMatterSchema = z.strictObject({
   severity: z.enum(['warning', 'critical']).optional(),
   services: stringList.optional(),
   alerts: stringList.optional(),
+  /** Old URLs of this page (as Hugo names them): each keeps working as a redirect here. */
+  aliases: stringList.optional(),
+  /** Placeholders the alert's URL may fill in commands (`?topic=api` fills `{topic}`). */
+  params: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lowercase letters, digits and underscores, starting with a letter')).optional(),
   last_reviewed: isoDate.optional(),
   review_every: z.number().int().positive().optional(),
 });
@@ -82,5 +86,9 @@ export const siteConfigSchema = z.strictObject({
   runbook_sections: z.array(z.string()).default([]),
   environments: z.array(environmentSchema).default([]),
   teams: z.array(teamSchema).default([]),
+  /** Where the team's alert rules live (globs relative to the project): checked against the runbooks. */
+  alert_rules: z.array(z.string().min(1)).default([]),
+  /** Page URLs deliberately removed: a build does not fail when they vanish from the previous release. */
+  removed_urls: z.array(z.string().min(1)).default([]),
 });
 export type SiteConfig = z.infer<typeof siteConfigSchema>;

@@ -20,6 +20,7 @@ import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import { withBase } from '../lib/base.ts';
 import type { BuildContext } from '../lib/context.ts';
+import { alertPublicUrl } from '../lib/alert-url.ts';
 import { CspFiller } from '../lib/csp.ts';
 import { NavRenderer, tocHtml } from '../lib/nav.ts';
 import type { Files, Page } from '../lib/page.ts';
@@ -211,9 +212,11 @@ function runbookCard(ctx: BuildContext, page: Page): Record<string, unknown> {
     severity: page.severity,
     critical: page.severity === 'critical',
     services: (page.services ?? []).map((name) => ({ name, url: withBase(ctx.base, `services/#${encodeURIComponent(headingId(name))}`) })),
-    alerts: page.alerts ?? [],
-    // Alert names break only at their dots and underscores (lib/readable.ts).
-    alertsHtml: (page.alerts ?? []).map((a) => `<code class="alert-name">${breakIdentifier(escapeHtml(a))}</code>`).join(' '),
+    alerts: (page.alerts ?? []).map((name) => ({ name, url: alertPublicUrl(ctx, name) })),
+    // Alert names break only at their dots and underscores (lib/readable.ts); each with its permanent URL.
+    alertsHtml: (page.alerts ?? [])
+      .map((a) => `<span class="alert-link"><code class="alert-name">${breakIdentifier(escapeHtml(a))}</code> <span class="alert-link__url"><code data-copy>${escapeHtml(alertPublicUrl(ctx, a))}</code> <span class="alert-link__hint">use this as runbook_url</span></span></span>`)
+      .join(' '),
     lastReviewed: page.last_reviewed,
     reviewEvery: page.review_every ?? ctx.site.review_every_days,
     overdue: page.reviewOverdue,

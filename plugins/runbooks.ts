@@ -11,6 +11,7 @@ import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
 import { markdownHtmlText, markdownPath, markdownText } from '../lib/markdown-text.ts';
 import { isMarkdown, type Files, type Page } from '../lib/page.ts';
+import { alertPublicUrl } from '../lib/alert-url.ts';
 import { pseudoAlphabetical } from '../lib/sort.ts';
 import { breakIdentifier } from '../lib/readable.ts';
 import { lineOfKey } from '../lib/yaml-errors.ts';
@@ -156,6 +157,7 @@ export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
       return [
         ['Alert', code(name)],
         ['Runbook', a(path.posix.relative('alerts', p.source), p.title)],
+        ['Permanent URL', `<code data-copy>${markdownHtmlText(alertPublicUrl(ctx, name))}</code>`],
         ['Severity', badge(p.severity)],
         ['Owner', owner('alerts', p)],
       ];
@@ -164,7 +166,9 @@ export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
       'alerts/index.md',
       'Alerts',
       'Every alert name and the runbook it links to. The same map is published as /alerts.json.',
-      htmlTable(['Alert', 'Runbook', 'Severity', 'Owner'], alertRows) + '\n\nMachine-readable: [alerts.json](/alerts.json).\n',
+      'Each alert has a permanent URL that leads to its runbook even after the runbook moves: **use it as `runbook_url`** in the alert rule.\n\n' +
+        htmlTable(['Alert', 'Runbook', 'Permanent URL (use this as runbook_url)', 'Severity', 'Owner'], alertRows) +
+        "\n\nMachine-readable: [alerts.json](/alerts.json) (each alert's permanent URL and runbook page).\n",
     );
     debug('%d runbooks, %d alerts, %d services', list.length, alerts.length, services.length);
   };

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 export const NGINX_CONF = fileURLToPath(new URL("../../deploy/nginx.conf", import.meta.url));
 
 /** How many lines of each kind the template must mark. */
-export const EXPECTED_MARKERS: Record<string, number> = { root: 1, deploy_root: 1, listen: 1, pid: 1, error_log: 1, access_log: 1, temp: 5 };
+export const EXPECTED_MARKERS: Record<string, number> = { root: 1, deploy_root: 1, listen: 1, pid: 1, error_log: 1, access_log: 1, temp: 5, redirects: 1 };
 
 export interface RenderOptions {
   root: string;
@@ -48,6 +48,8 @@ export function renderNginxConf(template: string, options: RenderOptions): strin
         return `${indent}error_log ${path.join(options.prefix, "logs", "error.log")} warn;`;
       case "access_log":
         return `${indent}access_log ${path.join(options.prefix, "logs", "access.log")};`;
+      case "redirects":
+        return `${indent}include ${path.join(options.root, ".nginx-redirect[s].map")};`;
       case "temp":
         return `${indent}${directive} ${path.join(options.prefix, "tmp", directive.replace(/_temp_path$/, ""))};`;
       default:

@@ -100,7 +100,7 @@ describe.skipIf(!!skipReason)('site served under a sub-path by nginx', () => {
     expect(outside, 'links that leave the sub-path').toEqual([]);
     expect(failed, 'links that do not answer 200').toEqual([]);
     // The crawl reached every page and asset of the build.
-    const built = Object.keys(result.files).filter((k) => k.endsWith('.html') && k !== '404.html');
+    const built = Object.keys(result.files).filter((k) => k.endsWith('.html') && k !== '404.html' && (result.files[k] as { url?: string }).url); // not redirect pages
     expect(seen.size).toBeGreaterThan(built.length);
     for (const k of built) expect(seen.has(BASE + k.replace(/index\.html$/, '')), k).toBe(true);
   }, 120_000);
@@ -124,13 +124,21 @@ describe.skipIf(!!skipReason)('site served under a sub-path by nginx', () => {
     expect(locs).toContain(`${SITE_URL}queues/backed-up-channel/`);
     expect(locs.filter((l) => !l.startsWith(SITE_URL))).toEqual([]);
     expect(await text('robots.txt')).toContain(`Sitemap: ${SITE_URL}sitemap.xml`);
-    const alerts = Object.values(JSON.parse(await text('alerts.json')) as Record<string, string>);
+    const alerts = Object.values(JSON.parse(await text('alerts.json')) as Record<string, { url: string; page: string }>);
     expect(alerts.length).toBeGreaterThan(5);
     const bad: string[] = [];
-    for (const u of [...locs, ...alerts]) {
+    for (const u of [...locs, ...alerts.map((a) => a.page)]) {
       expect(u.startsWith(SITE_URL), u).toBe(true);
       const r = await fetch(nginx!.origin + new URL(u).pathname, { redirect: 'manual' });
       if (r.status !== 200) bad.push(`${u} -> ${r.status}`);
+    }
+    // Permanent alert URLs: the redirect page (200) or nginx's 301, to the runbook under the sub-path.
+    for (const a of alerts) {
+      expect(a.url.startsWith(`${SITE_URL}alerts/`), a.url).toBe(true);
+      const r = await fetch(nginx!.origin + new URL(a.url).pathname, { redirect: 'manual' });
+      const html = r.status === 200 ? await r.text() : '';
+      const to = r.status === 301 ? r.headers.get('location') : /data-to="([^"]+)"/.exec(html)?.[1];
+      if (to !== new URL(a.page).pathname) bad.push(`${a.url} -> ${r.status} ${to}`);
     }
     expect(bad).toEqual([]);
   }, 60_000);
