@@ -3,6 +3,7 @@
  * list as an nginx `map` file (deploy/nginx.conf turns it into real 301s).
  */
 import { createHash } from 'node:crypto';
+import { contentSecurityPolicy } from './csp.ts';
 import { escapeHtml } from './text.ts';
 
 /**
@@ -31,8 +32,8 @@ export interface Redirect {
 }
 
 /**
- * The redirect page. The script (the site's own file, not inline: the site's CSP allows no inline
- * script) moves on with `location.replace`, keeping the query string (`?env=prod`) and the
+ * The redirect page. The script (the site's own file, not inline: the page's CSP, the site's
+ * policy with no inline source at all, allows none) moves on with `location.replace`, keeping the query string (`?env=prod`) and the
  * `#fragment`; without JavaScript the `<noscript>` refresh goes to the page itself, and the link
  * in the body is there for anything else. The script comes before the refresh, so the refresh is
  * never parsed when the script ran.
@@ -43,6 +44,7 @@ export function redirectPage(r: Redirect, opts: { script: string; canonical: str
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy({ scripts: [], styles: [] })}">
 <title>Redirecting to ${escapeHtml(r.title)}</title>
 <meta name="robots" content="noindex">
 <link rel="canonical" href="${escapeHtml(opts.canonical)}">

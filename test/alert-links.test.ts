@@ -80,6 +80,7 @@ describe('a build publishes permanent alert URLs and aliases', () => {
       expect(html, rel).toContain('<noscript><meta http-equiv="refresh" content="0; url=/queues/crash/"></noscript>');
       expect(html, rel).toContain('<a href="/queues/crash/">Pods crash looping</a>');
       expect(html, rel).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/); // no inline script: the site's CSP forbids them
+      expect(html, rel).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; style-src 'self';`);
     }
     const script = html(dir).match(/\/(assets\/redirect\.[0-9a-f]{10}\.js)/)![1]!;
     expect(read(dir, script)).toContain('location.replace(to + location.search + location.hash)');
