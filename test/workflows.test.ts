@@ -109,7 +109,8 @@ describe(".github/workflows/site.yml", () => {
     const deploy = job("deploy");
     expect([deploy.needs].flat()).toEqual(expect.arrayContaining(["test", "build"]));
     const cond = deploy.if ?? "";
-    const runsFor = (event_name: string, ref: string) => evaluate(cond, { "github.event_name": event_name, "github.ref": ref });
+    const passed = { "needs.build.result": "success", "needs.test.result": "success", "needs.changes.outputs.scope": "generator" };
+    const runsFor = (event_name: string, ref: string) => evaluate(cond, { "github.event_name": event_name, "github.ref": ref, ...passed });
     expect(runsFor("push", "refs/heads/master")).toBe(true);
     expect(runsFor("workflow_dispatch", "refs/heads/master")).toBe(true);
     expect(runsFor("push", "refs/heads/feature")).toBe(false);
@@ -118,6 +119,28 @@ describe(".github/workflows/site.yml", () => {
     expect(runsFor("workflow_dispatch", "refs/heads/feature")).toBe(false);
     // nothing else in the workflow deploys
     for (const name of ["test", "build"]) expect(uses(name).join(" "), name).not.toMatch(/pages/);
+  });
+
+  it("a content-only change skips the test job and still deploys once its build (check included) passed; nothing else deploys without passing tests", () => {
+    const changes = job("changes");
+    expect(runs("changes")).toContain("node scripts/ci-scope.mjs");
+    expect(uses("changes")).toEqual(["actions/checkout"]); // no npm ci: the scope script has no dependencies
+    expect([job("test").needs].flat()).toContain("changes");
+    const testRuns = (scope: string) => evaluate(job("test").if ?? "true", { "needs.changes.outputs.scope": scope });
+    expect(testRuns("content")).toBe(false);
+    expect(testRuns("generator")).toBe(true);
+    expect(testRuns("")).toBe(true); // the changes job failed: everything runs
+    expect(changes.steps.find((s) => s.id === "scope")?.env).toEqual({ EVENT: "${{ github.event_name }}", BEFORE: "${{ github.event.before }}", BASE_SHA: "${{ github.event.pull_request.base.sha }}" });
+    const deploys = (build: string, test: string, scope: string) =>
+      evaluate(job("deploy").if ?? "", { "github.event_name": "push", "github.ref": "refs/heads/master", "needs.build.result": build, "needs.test.result": test, "needs.changes.outputs.scope": scope });
+    expect(deploys("success", "skipped", "content")).toBe(true);
+    expect(deploys("success", "success", "generator")).toBe(true);
+    expect(deploys("failure", "skipped", "content")).toBe(false);
+    expect(deploys("success", "skipped", "generator")).toBe(false);
+    expect(deploys("success", "skipped", "")).toBe(false);
+    expect(deploys("success", "failure", "generator")).toBe(false);
+    expect(deploys("success", "cancelled", "content")).toBe(false);
+    expect(deploys("skipped", "success", "generator")).toBe(false);
   });
 
   it("deploy: least privilege, one at a time, to the github-pages environment", () => {
@@ -286,6 +309,12 @@ function evaluate(expression: string, context: Record<string, string>): boolean 
       return v;
     }
     if (t === "!") return !truthy(primary());
+    // Status functions: the values GitHub gives them when the job's conditions are evaluated.
+    if ((t === "always" || t === "success") && peek() === "(") {
+      next();
+      if (next() !== ")") throw new Error(`${t}() takes no arguments in ${expression}`);
+      return true;
+    }
     if (t.startsWith("'")) return t.slice(1, -1).replace(/''/g, "'");
     if (t === "true" || t === "false") return t === "true";
     if (t in context) return context[t] as string;
