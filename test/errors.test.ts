@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, writeProject } from './helpers/cli.ts';
+import { credentials } from './helpers/credentials.ts';
 import { readTree, tempDir } from './helpers/fixtures.ts';
 
 const SITE = `title: Errors
@@ -156,14 +157,16 @@ const BAD: { name: string; files: Record<string, string>; message: string; hint?
 ];
 
 /** Secrets: the message names the kind and shows only the start of the value. */
+const STRIPE = credentials().find((c) => c.name === 'Stripe live secret key')!.text;
 const SECRETS: { name: string; line: string; message: string; secret?: string }[] = [
   { name: 'AWS access key id', line: 'export AWS_ACCESS_KEY_ID=AKIAZ7Q4XPLM3VB2RT6N', message: 'this looks like an AWS access key id: AKIA******** (20 characters)' },
   { name: 'AWS secret key', line: 'aws_secret_access_key = 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', message: 'this looks like an AWS secret access key: 9drT******** (40 characters)' },
-  { name: 'private key block', line: '-----BEGIN RSA PRIVATE KEY-----', message: 'this looks like a private key: ----******** (31 characters)', secret: 'RSA PRIVATE KEY' },
+  // Built at runtime so this file holds no live-looking key (test/helpers/credentials.ts).
+  { name: 'Stripe live key', line: STRIPE, message: 'this looks like a Stripe live key: sk_l******** (107 characters)', secret: STRIPE.split('=')[1]!.slice(4) },
   { name: 'GitHub token', line: 'token: ghp_4kQ9zR2mX7vB1nC8dF3gH6jK0lP5sT9wY2aE', message: 'this looks like a GitHub token: ghp_******** (40 characters)' },
   { name: 'Slack token', line: 'SLACK=xoxb-2847561930-5829174630-Qm8vR3kT9zX2', message: 'this looks like a Slack token: xoxb******** (39 characters)' },
   { name: 'Datadog key', line: 'DD_API_KEY=4f9c2a7e1b8d3f6a0c5e9b2d7a4f1c8e', message: 'this looks like a Datadog API or application key: 4f9c******** (32 characters)' },
-  { name: 'password in a URL', line: 'psql postgres://admin:Tr0ub4dor3x@db.internal/app', message: 'this looks like a password in a URL: T******** (11 characters)' },
+  { name: 'password in a URL', line: 'psql postgres://admin:Tr0ub4dor3x@db.internal/app', message: 'this looks like a password in a database connection string: T******** (11 characters)' },
 ];
 
 const ALLOWED = [
