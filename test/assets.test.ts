@@ -20,8 +20,8 @@ function project(files: Record<string, string>): string {
   return root;
 }
 
-async function run(root: string): Promise<{ files: Metalsmith.Files; map: Record<string, string> }> {
-  const ms = Metalsmith(root).use(assets({ assetsDir: path.join(root, 'assets') } as BuildContext));
+async function run(root: string, base = '/'): Promise<{ files: Metalsmith.Files; map: Record<string, string> }> {
+  const ms = Metalsmith(root).use(assets({ assetsDir: path.join(root, 'assets'), base } as BuildContext));
   const files = await ms.run({});
   return { files, map: (ms.metadata() as { assets: Record<string, string> }).assets };
 }
@@ -50,5 +50,11 @@ describe('assets stage', () => {
     expect(names).toEqual([expect.stringMatching(/^assets\/logo\.[0-9a-f]{10}\.svg$/), expect.stringMatching(/^assets\/site\.[0-9a-f]{10}\.css$/)]);
     expect(files[names[1]!]!.contents.toString()).toBe('body{color:red}\n');
     expect(files[names[0]!]!.contents.toString()).toBe('<svg/>\n');
+  });
+
+  it('gives each asset its URL under the site base path', async () => {
+    const root = project({ 'logo.svg': '<svg/>\n' });
+    const { files, map } = await run(root, '/infra-runbooks/');
+    expect(map['logo.svg']).toBe(`/infra-runbooks/${Object.keys(files)[0]}`);
   });
 });
