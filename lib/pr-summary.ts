@@ -84,6 +84,8 @@ export function partialClosure(graph: ReadonlyMap<string, readonly string[]>, ch
   return users;
 }
 
+const SITE_WIDE_SHOWN = 5;
+
 /** The comment body: the marker, then the summary. */
 export function renderComment(summary: PrSummary): string {
   return `${COMMENT_MARKER}\n${renderSummary(summary)}`;
@@ -115,7 +117,10 @@ export function renderSummary(s: PrSummary): string {
     s.viaPartials.map((p) => `- ${link(p)}: includes ${p.partials.map(code).join(', ')}`),
   );
   if (s.siteWide.length) {
-    out.push(`**Every page may look different:** this pull request changes ${s.siteWide.map(code).join(', ')}.`, '');
+    // A long list (a front-end refactor touches many files) would push the page lists out of view.
+    const shown = s.siteWide.slice(0, SITE_WIDE_SHOWN).map(code).join(', ');
+    const more = s.siteWide.length - SITE_WIDE_SHOWN;
+    out.push(`**Every page may look different:** this pull request changes ${shown}${more > 0 ? ` and ${plural(more, 'other file')}` : ''}.`, '');
   }
   section('Pages removed or renamed', s.moved.map((m) => `- ${movedLine(m, link, s)}`));
 

@@ -121,9 +121,18 @@ export async function summarize(options: SummaryOptions): Promise<PrSummary> {
       const hits = includesOf(fs.readFileSync(full, 'utf8')).filter((n) => users.has(n));
       if (hits.length) summary.viaPartials.push({ ...ref(source), partials: [...new Set(hits)].map((n) => partialFile(partialsDir, root, n)) });
     }
-    for (const { full, rel: layout } of walk(path.join(root, 'layouts'))) {
-      if (includesOf(fs.readFileSync(full, 'utf8')).some((n) => users.has(n))) summary.siteWide.push(`layouts/${layout} (through its partials)`);
+    // A changed partial that a layout reaches is on every page using that layout: a site-wide change.
+    const reached = new Set<string>();
+    for (const { full } of walk(path.join(root, 'layouts'))) {
+      const stack = includesOf(fs.readFileSync(full, 'utf8'));
+      while (stack.length) {
+        const name = stack.pop()!;
+        if (reached.has(name)) continue;
+        reached.add(name);
+        stack.push(...(graph.get(name) ?? []));
+      }
     }
+    for (const name of changedPartials) if (reached.has(name)) summary.siteWide.push(partialFile(partialsDir, root, name));
   }
   return summary;
 }

@@ -95,6 +95,12 @@ describe('renderSummary', () => {
     expect(empty).toBe('## Site preview\n\nNo preview was published for this run.\n\n### Problems\n\nNo problems.\n');
   });
 
+  it('names at most five site-wide files', () => {
+    const files = ['layouts/default.hbs', 'assets/site.css', 'assets/js/a.js', 'assets/js/b.js', 'assets/js/c.js', 'assets/js/d.js', 'site.yml'];
+    const text = renderSummary({ passed: true, added: [], changed: [], viaPartials: [], moved: [], siteWide: files, problems: [], overdue: [] });
+    expect(text).toContain('**Every page may look different:** this pull request changes `layouts/default.hbs`, `assets/site.css`, `assets/js/a.js`, `assets/js/b.js`, `assets/js/c.js` and 2 other files.\n');
+  });
+
   it('escapes text people wrote, so a title cannot inject HTML, links or mentions', () => {
     expect(escapeText('<img src=x onerror=alert(1)> [a](javascript:x) @org/team\nnext')).toBe('\\<img src=x onerror=alert\\(1\\)\\> \\[a\\]\\(javascript:x\\) @\u200borg/team next');
   });
@@ -118,7 +124,8 @@ const LONG = Array.from({ length: 12 }, (_, i) => `Step ${i + 1}: check the queu
 
 const BASE_FILES: Record<string, string> = {
   'site.yml': SITE,
-  'layouts/default.hbs': '<title>{{page.title}}</title>{{{content}}}',
+  'layouts/default.hbs': '<title>{{page.title}}</title>{{{content}}}{{> footer}}',
+  'partials/footer.hbs': '<footer>Runbooks</footer>',
   'partials/alerts/levels.md': 'Levels: warning and critical.\n',
   'partials/runbook/escalation.md': 'Escalate. {{> alerts/levels}}\n',
   'partials/unrelated.md': 'Unrelated.\n',
@@ -161,6 +168,7 @@ describe('npm run pr-summary on a real diff of two commits', () => {
       'src/queues/new-page.md': '---\ntitle: New page\ntype: page\n---\nA new page.\n',
       'src/queues/backlog.md': runbook('Queue backlog', '2026-11-01', `## Meaning\n\nThe backlog grows when consumers stop.\n\n${LONG}\n`),
       'partials/alerts/levels.md': 'Levels: info, warning and critical.\n',
+      'partials/footer.hbs': '<footer>Runbooks, kept by the platform team</footer>',
       'src/deploys/moved/index.md': BASE_FILES['src/deploys/moved.md']!,
     });
     fs.renameSync(path.join(repo, 'src/queues/old-name.md'), path.join(repo, 'src/queues/renamed.md'));
@@ -211,6 +219,8 @@ describe('npm run pr-summary on a real diff of two commits', () => {
 
 - [Alert levels](${P}/monitoring/alert-levels/) (\`src/monitoring/alert-levels.md\`): includes \`partials/alerts/levels.md\`
 - [Escalation](${P}/monitoring/escalation/) (\`src/monitoring/escalation.md\`): includes \`partials/runbook/escalation.md\`
+
+**Every page may look different:** this pull request changes \`partials/footer.hbs\`.
 
 ### Pages removed or renamed (3)
 
