@@ -11,6 +11,7 @@
 import Metalsmith from 'metalsmith';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adoptionSummary } from './lib/adoption-summary.ts';
 import { normaliseBase } from './lib/base.ts';
 import { createContext, type BuildContext, type BuildOptions } from './lib/context.ts';
 import { BuildFailed, formatReport, type Problem } from './lib/diagnostics.ts';
@@ -21,6 +22,7 @@ import { stage, type Timings } from './lib/stage.ts';
 import { ReleaseWriter } from './lib/write.ts';
 import alertsJson from './plugins/alerts-json.ts';
 import assets from './plugins/assets.ts';
+import conventions from './plugins/conventions.ts';
 import frontmatter, { listLayouts } from './plugins/frontmatter.ts';
 import gitDates from './plugins/git-dates.ts';
 import headings from './plugins/headings.ts';
@@ -47,6 +49,7 @@ export function stages(ctx: BuildContext): [name: string, plugin: Metalsmith.Plu
   return [
     ['secrets', secrets(ctx)],
     ['frontmatter', frontmatter(ctx, { layouts: listLayouts(ctx.layoutsDir) })],
+    ['conventions', conventions(ctx)],
     ['runbooks', runbooks(ctx)],
     ['partials', partials(ctx)],
     ['sections', sections(ctx)],
@@ -232,6 +235,8 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`Strict check failed: ${overdue.length} runbook${overdue.length === 1 ? ' is' : 's are'} overdue for review. Review each, then update its last_reviewed date.`);
       return 1;
     }
+    // A tree brought from elsewhere (`--source`): what was understood of it, before the usual line.
+    if (cli.check && cli.source) console.log(adoptionSummary(result.ctx, Object.values(result.files as unknown as Record<string, Page>)));
     const verb = cli.check ? 'Checked' : 'Built';
     const where = cli.check ? '' : ` -> ${path.relative(process.cwd(), result.ctx.destination) || '.'}`;
     const cached = reusedText(result.ctx.renderCache?.hits ?? 0);

@@ -68,6 +68,19 @@ export interface BuildContext {
   renderCache?: RenderCache;
   /** Values computed once per build and shared between stages (e.g. the partials read from disk). */
   cache: { partials?: readonly PartialSource[] };
+  /** What the build understood of other tools' conventions, for `npm run check`'s adoption summary. */
+  adoption: Adoption;
+}
+
+export interface Adoption {
+  /** `tool\0field` -> pages that set it. */
+  fields: Map<string, number>;
+  /** Pages left out of the site, and why. */
+  leftOut: { source: string; why: string }[];
+  /** Pages built but not listed, and why. */
+  unlisted: { source: string; why: string }[];
+  /** Where the navigation order and labels came from besides front matter (mkdocs.yml, _category_.json). */
+  navFiles: string[];
 }
 
 export function createContext(options: BuildOptions): BuildContext {
@@ -93,6 +106,7 @@ export function createContext(options: BuildOptions): BuildContext {
     now: options.now ?? buildDate(),
     dev: options.dev ?? false,
     cache: {},
+    adoption: { fields: new Map(), leftOut: [], unlisted: [], navFiles: [] },
     incremental: false,
   };
 }

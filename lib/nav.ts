@@ -47,7 +47,7 @@ function listItems(section: Section): ListItems {
 function link(p: Page, current: boolean, extra = ''): string {
   const aria = current ? ' aria-current="page"' : '';
   const desc = extra ? ` ${extra}` : '';
-  return `<li${current ? ' class="is-current"' : ''}><a href="${escapeHtml(p.url)}"${aria}>${escapeHtml(p.title)}</a>${desc}</li>`;
+  return `<li${current ? ' class="is-current"' : ''}><a href="${escapeHtml(p.url)}"${aria}>${escapeHtml(p.navTitle ?? p.title)}</a>${desc}</li>`;
 }
 
 export class NavRenderer {
@@ -64,7 +64,7 @@ export class NavRenderer {
       const items = this.nav.top.map((s) => {
         const cur = s.dir === topDir;
         const aria = cur ? ' aria-current="true"' : '';
-        return `<li${cur ? ' class="is-current"' : ''}><a href="${escapeHtml(s.index.url)}"${aria}>${escapeHtml(s.index.title)}</a></li>`;
+        return `<li${cur ? ' class="is-current"' : ''}><a href="${escapeHtml(s.index.url)}"${aria}>${escapeHtml(s.index.navTitle ?? s.index.title)}</a></li>`;
       });
       html = Buffer.from(`<ul class="top-nav__list">${items.join('')}</ul>`);
       this.topCache.set(topDir, html);
@@ -119,14 +119,14 @@ export class NavRenderer {
       s = s.parent;
     }
     if (page.isIndex) trail.pop();
-    return trail.map((p) => `<li><a href="${escapeHtml(p.url)}">${escapeHtml(p.title)}</a></li>`).join('');
+    return trail.map((p) => `<li><a href="${escapeHtml(p.url)}">${escapeHtml(p.navTitle ?? p.title)}</a></li>`).join('');
   }
 
   /** Listing on a section page: its pages with descriptions, then its subsections. */
   listing(page: Page): string {
     const section = this.nav.byDir.get(page.dir);
     if (!section || !page.isIndex) return '';
-    const entry = (p: Page) => `<li><a href="${escapeHtml(p.url)}">${escapeHtml(p.title)}</a>${p.severity ? ` <span class="badge badge--${escapeHtml(p.severity)}">${escapeHtml(p.severity)}</span>` : ''}${p.description ? `<p>${escapeHtml(p.description)}</p>` : ''}</li>`;
+    const entry = (p: Page) => `<li><a href="${escapeHtml(p.url)}">${escapeHtml(p.navTitle ?? p.title)}</a>${p.severity ? ` <span class="badge badge--${escapeHtml(p.severity)}">${escapeHtml(p.severity)}</span>` : ''}${p.description ? `<p>${escapeHtml(p.description)}</p>` : ''}</li>`;
     const subs = section.subsections.map((s) => s.index);
     const parts: string[] = [];
     if (subs.length) parts.push(`<h2 id="sections">Sections</h2><ul class="listing listing--sections">${subs.map(entry).join('')}</ul>`);

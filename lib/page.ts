@@ -33,7 +33,11 @@ export interface Page extends Omit<FrontMatter, 'title' | 'type'> {
   markdown?: string;
   /** Folder of the page relative to the source dir ('' for the root). */
   dir: string;
-  /** True for a folder's index.md: the section page. */
+  /** The name navigation shows, when it differs from the title (Hugo `linkTitle`, Docusaurus `sidebar_label`, mkdocs.yml `nav:`). */
+  navTitle?: string;
+  /** Built but not listed in navigation ('nav'), or not in search and the sitemap either ('everywhere'). */
+  unlisted?: 'nav' | 'everywhere';
+  /** True for a folder's page (index.md, _index.md or README.md): the section page. */
   isIndex: boolean;
   /** The section (folder) whose navigation this page shows. */
   section: string;

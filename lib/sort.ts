@@ -103,6 +103,7 @@ interface Prepared {
 export function baseName(sourcePath: string): string {
   const parts = sourcePath.split('/');
   const last = parts[parts.length - 1]!.replace(/\.(md|markdown|html)$/i, '');
-  if (last === 'index' && parts.length > 1) return parts[parts.length - 2]!;
+  // A folder's page (index.md, Hugo's _index.md, GitHub's README.md) is named by its folder.
+  if (/^(index|_index|readme)$/i.test(last) && parts.length > 1) return parts[parts.length - 2]!;
   return last;
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
+import { adoptToolFields, isIndexSource, pageName, titleFromName } from '../lib/conventions.ts';
 import { isMarkdown, type Files, type Page } from '../lib/page.ts';
 import { frontMatterFields, frontMatterSchema, runbookRequiredFields, type FrontMatter } from '../lib/schema.ts';
 import { normalizeNewlines } from '../lib/text.ts';
@@ -33,6 +34,7 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
     const debug = metalsmith.debug('runbook-smith:frontmatter');
     const diagnostics = ctx.diagnostics; // read per run: the dev server starts a new list for each run
     const pages = files as unknown as Files;
+    const unknown = new Map<string, { count: number; source: string; line: number }>();
     for (const name of Object.keys(pages)) {
       const source = name.split(path.sep).join('/');
       if (!isMarkdown(source)) continue;
@@ -53,23 +55,33 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
       const parsed = parse(text, report);
       if (!parsed) {
         // Keep the page (without templating) so links to it still resolve; the build fails anyway.
-        Object.assign(file, pageBasics(source, 1), { title: fallbackTitle(source) });
+        Object.assign(file, pageBasics(source, 1), { title: pageName(source) ? titleFromName(pageName(source)) : site.title });
         file.contents = Buffer.from(text);
         continue;
       }
       const { data, body, bodyLine, yamlText } = parsed;
 
-      // Unknown fields: likely typos of known ones are errors; anything else is ignored with a warning.
+      // Fields of Hugo, Docusaurus, MkDocs... are understood or ignored quietly (lib/conventions.ts).
+      const adopted = adoptToolFields(data, frontMatterFields);
+      for (const f of adopted.fields) ctx.adoption.fields.set(`${f.tool}\u0000${f.field}`, (ctx.adoption.fields.get(`${f.tool}\u0000${f.field}`) ?? 0) + 1);
+      // Unknown fields: likely typos of known ones are errors; anything else is ignored, with one
+      // warning per field name for the whole site (after the loop), not one per file.
       for (const key of Object.keys(data)) {
         if ((frontMatterFields as string[]).includes(key)) continue;
         const suggestion = closest(key, frontMatterFields);
-        report({
-          code: 'frontmatter/unknown-field',
-          severity: suggestion ? 'error' : 'warning',
-          line: lineOfKey(yamlText ?? '', [key], 2),
-          message: suggestion ? `unknown field \`${key}\` — did you mean \`${suggestion}\`?` : `unknown field \`${key}\` is ignored`,
-          hint: suggestion ? `Rename it to \`${suggestion}\`.` : `Known fields: ${frontMatterFields.join(', ')}.`,
-        });
+        const line = lineOfKey(yamlText ?? '', [key], 2);
+        if (suggestion) {
+          report({
+            code: 'frontmatter/unknown-field',
+            line,
+            message: `unknown field \`${key}\` — did you mean \`${suggestion}\`?`,
+            hint: `Rename it to \`${suggestion}\`.`,
+          });
+        } else {
+          const seen = unknown.get(key);
+          if (seen) seen.count++;
+          else unknown.set(key, { count: 1, source, line });
+        }
         delete data[key];
       }
 
@@ -98,17 +110,8 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
         if (!title) title = h1[1]!.trim();
         if (title === h1[1]!.trim()) content = body.replace(h1[0], ''); // keeps the line count
       }
-      if (!title) {
-        if (yamlText !== undefined) {
-          report({
-            code: 'frontmatter/title',
-            line: 1,
-            message: 'this page has no title',
-            hint: 'Add a line "title: Your page title" to the front matter (between the --- lines).',
-          });
-        }
-        title = fallbackTitle(source);
-      }
+      // Then the file (or folder) name, front matter or not, as the tools do: no error.
+      if (!title) title = pageName(source) ? titleFromName(pageName(source)) : site.title;
 
       if (typeof fm.order === 'object' && !isIndex) {
         report({
@@ -150,18 +153,30 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
         }
       }
 
-      if (fm.draft) {
+      if (fm.draft || adopted.draft) {
         debug('skipping draft %s', source);
+        ctx.adoption.leftOut.push({ source, why: fm.draft ? 'draft: true' : 'published: false' });
         delete pages[name];
         continue;
       }
-      Object.assign(file, fm, page, { title, type, frontMatter: yamlText });
+      if (fm.order === undefined && adopted.order !== undefined) fm.order = adopted.order;
+      Object.assign(file, fm, page, { title, type, frontMatter: yamlText, navTitle: adopted.navTitle, unlisted: adopted.unlisted });
+      if (adopted.unlisted) ctx.adoption.unlisted.push({ source, why: adopted.unlisted === 'nav' ? 'hidden from navigation' : 'unlisted' });
       if (type === 'runbook' && fm.last_reviewed) {
         // Compared with the build date (SOURCE_DATE_EPOCH when set), so builds stay reproducible.
         const state = reviewState(fm.last_reviewed, fm.review_every ?? site.review_every_days, ctx.now);
         file.reviewOverdue = state && { days: state.days, since: state.due };
       }
       file.contents = Buffer.from(content);
+    }
+    for (const [key, u] of unknown) {
+      diagnostics.report(u.source, {
+        code: 'frontmatter/unknown-field',
+        severity: 'warning',
+        line: u.line,
+        message: `\`${key}\` is not a known field (${u.count} ${u.count === 1 ? 'file' : 'files'}, first ${diagnostics.displayPath(u.source)}:${u.line}); it is ignored`,
+        hint: `Remove it if nothing needs it. Known fields: ${frontMatterFields.join(', ')}.`,
+      });
     }
   };
 }
@@ -174,15 +189,8 @@ function validFields(data: Record<string, unknown>, bad: readonly PropertyKey[])
 
 function pageBasics(source: string, bodyLine: number): Partial<Page> {
   const dir = source.includes('/') ? source.slice(0, source.lastIndexOf('/')) : '';
-  const isIndex = /(^|\/)index\.(md|markdown)$/i.test(source);
+  const isIndex = isIndexSource(source);
   return { source, bodyLine, dir, isIndex, section: dir, type: 'page' };
-}
-
-function fallbackTitle(source: string): string {
-  const base = path.posix.basename(source).replace(/\.(md|markdown)$/i, '');
-  const name = base === 'index' && source.includes('/') ? path.posix.basename(path.posix.dirname(source)) : base;
-  const words = name.replace(/[-_]+/g, ' ').trim();
-  return words ? words[0]!.toUpperCase() + words.slice(1) : 'Untitled';
 }
 
 function runbookHint(field: string, teams: readonly string[]): string {

@@ -75,8 +75,9 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
     /** A source path as written in a link: the file itself, or with .md, or a folder's index.md. */
     const findSource = (written: string): Page | undefined => {
       const p = written.replace(/\/+$/, '').replace(/^\.$/, '');
-      if (!p) return bySource.get('index.md');
-      return bySource.get(p) ?? bySource.get(`${p}.md`) ?? bySource.get(`${p}/index.md`);
+      if (!p) return bySource.get('index.md') ?? bySource.get('_index.md') ?? bySource.get('README.md') ?? bySource.get('readme.md');
+      const dir = p ? `${p}/` : '';
+      return bySource.get(p) ?? bySource.get(`${p}.md`) ?? bySource.get(`${dir}index.md`) ?? bySource.get(`${dir}_index.md`) ?? bySource.get(`${dir}README.md`) ?? bySource.get(`${dir}readme.md`);
     };
 
     for (const [key, scan] of scans) {

@@ -19,6 +19,7 @@ import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import { withBase } from '../lib/base.ts';
 import type { BuildContext } from '../lib/context.ts';
+import { isIndexName } from '../lib/conventions.ts';
 import type { Files } from '../lib/page.ts';
 import { slugify, slugifyPath, urlFromPermalink } from '../lib/text.ts';
 
@@ -27,7 +28,7 @@ export function targetPermalink(source: string): string {
   const parts = source.replace(/\.(md|markdown|html)$/i, '').split('/');
   const base = parts.pop()!;
   const dir = slugifyPath(parts.join('/'));
-  if (base === 'index') return dir;
+  if (isIndexName(`${base}.md`)) return dir; // index.md, _index.md, README.md: the folder's page
   return dir ? `${dir}/${slugify(base)}` : slugify(base);
 }
 

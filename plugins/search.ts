@@ -98,7 +98,7 @@ export default function search(ctx: BuildContext): Metalsmith.Plugin {
     for (const key of Object.keys(pages)) {
       if (!key.endsWith('.html')) continue;
       const page = pages[key]!;
-      if (!page.url || page.generated404 || page.draft) continue;
+      if (!page.url || page.generated404 || page.draft || page.unlisted === 'everywhere') continue; // Docusaurus `unlisted`: not searchable
       // Split by the headings stage (and kept in the render cache); here for a page that stage did not see.
       if (page.searchSections) entries.push({ url: page.url, title: page.title, sections: page.searchSections });
       else entries.push({ url: page.url, title: page.title, html: page.contents.toString('utf8') });

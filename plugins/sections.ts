@@ -15,6 +15,9 @@ import collections from '@metalsmith/collections';
 import type Metalsmith from 'metalsmith';
 import path from 'node:path';
 import type { BuildContext } from '../lib/context.ts';
+import fs from 'node:fs';
+import { titleFromName } from '../lib/conventions.ts';
+import { emptyNavFile, findMkdocsYml, NavFileError, readCategory, readMkdocsNav, type NavFile } from '../lib/nav-files.ts';
 import { lineOfKey } from '../lib/yaml-errors.ts';
 import type { Navigation, Section } from '../lib/navigation.ts';
 import { isMarkdown, type Files, type Page } from '../lib/page.ts';
@@ -36,12 +39,25 @@ export default function sections(ctx: BuildContext): Metalsmith.Plugin {
       return d;
     };
     ensure('');
-    for (const key of Object.keys(pages)) {
+    const navFile = readNavFiles(ctx, files);
+    for (const key of Object.keys(pages).sort()) {
       if (!isMarkdown(key)) continue;
       const page = pages[key]!;
       const d = ensure(page.dir);
-      if (page.isIndex) d.index = key;
-      else d.keys.push(key);
+      page.navTitle ??= navFile.titles.get(page.source);
+      if (page.isIndex) {
+        if (d.index !== undefined) {
+          const other = pages[d.index]!.source;
+          ctx.diagnostics.report(page.source, {
+            code: 'section/two-index-pages',
+            message: `this folder has two section pages, ${ctx.diagnostics.displayPath(other)} and ${ctx.diagnostics.displayPath(page.source)}: only one can be the folder's page`,
+            hint: 'Keep one of index.md, _index.md and README.md in a folder: merge the other into it, or rename it to an ordinary page.',
+          });
+          delete pages[key];
+          continue;
+        }
+        d.index = key;
+      } else if (!page.unlisted) d.keys.push(key); // built, but not in the section's list (lib/conventions.ts)
     }
 
     // A folder without index.md still gets a section page listing its pages.
@@ -51,7 +67,7 @@ export default function sections(ctx: BuildContext): Metalsmith.Plugin {
       const source = dir ? `${dir}/index.md` : 'index.md';
       pages[key] = {
         contents: Buffer.from(''),
-        title: dir ? titleFromDir(dir) : ctx.site.title,
+        title: navFile.sectionTitles.get(dir) ?? (dir ? titleFromName(dir.slice(dir.lastIndexOf('/') + 1)) : ctx.site.title),
         type: 'page',
         source,
         bodyLine: 1,
@@ -68,9 +84,11 @@ export default function sections(ctx: BuildContext): Metalsmith.Plugin {
     const all: Record<string, Page[]> = {};
     for (const [dir, d] of [...dirs].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const index = pages[d.index!]!;
-      const explicit = Array.isArray(index.order) ? index.order : [];
-      checkExplicitOrder(ctx, index, explicit, d.keys.map((k) => pages[k]!), [...dirs.keys()].filter((x) => x && parentDir(x) === dir));
-      const compare = pseudoAlphabetical<Page>(explicit, (p) => ({ path: p.source, title: p.title, order: typeof p.order === 'number' ? p.order : undefined }));
+      if (!index.generated && navFile.sectionTitles.has(dir)) index.navTitle ??= navFile.sectionTitles.get(dir);
+      // Our `order:` list wins; else mkdocs.yml's `nav:` order for this folder.
+      const explicit = Array.isArray(index.order) ? index.order : (navFile.order.get(dir) ?? []);
+      if (Array.isArray(index.order)) checkExplicitOrder(ctx, index, explicit, d.keys.map((k) => pages[k]!), [...dirs.keys()].filter((x) => x && parentDir(x) === dir));
+      const compare = pseudoAlphabetical<Page>(explicit, (p) => ({ path: p.source, title: p.navTitle ?? p.title, order: typeof p.order === 'number' ? p.order : undefined }));
       const name = dir || '.';
       const subset = Object.fromEntries(d.keys.map((k) => [k, pages[k]!]));
       await new Promise<void>((resolve, reject) => {
@@ -91,8 +109,10 @@ export default function sections(ctx: BuildContext): Metalsmith.Plugin {
       parent.subsections.push(section);
     }
     for (const section of byDir.values()) {
-      const explicit = Array.isArray(section.index.order) ? section.index.order : [];
-      section.subsections.sort(pseudoAlphabetical<Section>(explicit, (s) => ({ path: s.index.source, title: s.index.title })));
+      const explicit = Array.isArray(section.index.order) ? section.index.order : (navFile.order.get(section.dir) ?? []);
+      // A subsection's own number (Hugo `weight` on _index.md, Docusaurus `position`) places it.
+      const position = (s: Section) => (typeof s.index.order === 'number' ? s.index.order : navFile.sectionOrder.get(s.dir));
+      section.subsections.sort(pseudoAlphabetical<Section>(explicit, (s) => ({ path: s.index.source, title: s.index.navTitle ?? s.index.title, order: position(s) })));
     }
     // Previous/next follow the whole site in reading order (a section page, its pages, then its
     // subsections, then the next section), so the pager at a section's end leads on.
@@ -120,9 +140,42 @@ function parentDir(dir: string): string {
   return i === -1 ? '' : dir.slice(0, i);
 }
 
-function titleFromDir(dir: string): string {
-  const name = dir.slice(dir.lastIndexOf('/') + 1).replace(/[-_]+/g, ' ').trim();
-  return name ? name[0]!.toUpperCase() + name.slice(1) : dir;
+/**
+ * mkdocs.yml's `nav:` (beside or above the source) and every folder's Docusaurus _category_.json
+ * or .yml, as one NavFile; the category files are taken out of the site (they are not content).
+ */
+function readNavFiles(ctx: BuildContext, files: Metalsmith.Files): NavFile {
+  let nav = emptyNavFile();
+  const report = (err: unknown) => {
+    if (!(err instanceof NavFileError)) throw err;
+    ctx.diagnostics.reportFile(err.file, { code: 'nav/file', line: err.line, message: err.message, hint: 'Fix the file, or delete it: the pages build without it.' });
+  };
+  const mkdocs = findMkdocsYml(ctx.source);
+  if (mkdocs) {
+    try {
+      nav = readMkdocsNav(fs.readFileSync(mkdocs, 'utf8'), mkdocs);
+      if (!ctx.adoption.navFiles.includes(mkdocs)) ctx.adoption.navFiles.push(path.relative(ctx.root, mkdocs) || mkdocs);
+    } catch (err) {
+      report(err);
+    }
+  }
+  for (const key of Object.keys(files)) {
+    const rel = key.split(path.sep).join('/');
+    if (rel === 'mkdocs.yml') delete files[key];
+    const m = /^(?:(.*)\/)?_category_\.(json|ya?ml)$/.exec(rel);
+    if (!m) continue;
+    const dir = m[1] ?? '';
+    try {
+      const category = readCategory(files[key]!.contents.toString('utf8'), path.join(ctx.source, key));
+      if (category.label) nav.sectionTitles.set(dir, category.label);
+      if (category.position !== undefined) nav.sectionOrder.set(dir, category.position);
+      ctx.adoption.navFiles.push(path.relative(ctx.root, path.join(ctx.source, key)));
+    } catch (err) {
+      report(err);
+    }
+    delete files[key];
+  }
+  return nav;
 }
 
 /** An `order:` entry that names no page or subfolder is a typo: say which, at its line. */

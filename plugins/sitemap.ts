@@ -30,7 +30,7 @@ export default function sitemap(ctx: BuildContext): Metalsmith.Plugin {
     const robots = ['User-agent: *', 'Allow: /'];
     if (base) {
       const list = Object.keys(pages)
-        .filter((k) => k.endsWith('.html') && pages[k]!.url && !pages[k]!.generated404)
+        .filter((k) => k.endsWith('.html') && pages[k]!.url && !pages[k]!.generated404 && pages[k]!.unlisted !== 'everywhere')
         .map((k) => ({ url: pages[k]!.url! }));
       files['sitemap.xml'] = { contents: Buffer.from(sitemapXml(base, list)), mode: '0644' };
       robots.push(`Sitemap: ${originOf(base)}${withBase(ctx.base, 'sitemap.xml')}`);

@@ -55,12 +55,6 @@ const BAD: { name: string; files: Record<string, string>; message: string; hint?
     hint: /Add a line with just "---"/,
   },
   {
-    name: 'front matter: required title missing',
-    files: { 'src/fm-no-title.md': '---\ndescription: no title and no heading\n---\nJust text.\n' },
-    message: 'src/fm-no-title.md:1:1  this page has no title',
-    hint: /Add a line "title: Your page title"/,
-  },
-  {
     name: 'front matter: a field of the wrong type',
     files: { 'src/fm-type.md': '---\ntitle: Wrong type\ndraft: maybe\n---\n' },
     message: 'src/fm-type.md:3:1  `draft` must be true or false, not the text "maybe"',

@@ -2,10 +2,10 @@
  * `{{#callout "warning"}}Markdown{{/callout}}`: a note / warning / danger box around Markdown.
  * The box is an HTML block with blank lines inside, so Markdown still renders its content.
  */
-import { escapeHtml } from '../../lib/text.ts';
+import { CALLOUT_KINDS, calloutHtml, type CalloutKind } from '../../lib/callout.ts';
 import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../lib/helper-types.ts';
 
-export const KINDS = { note: 'Note', warning: 'Warning', danger: 'Danger' } as const;
+export const KINDS = CALLOUT_KINDS;
 
 const callout: ContentHelper = {
   name: 'callout',
@@ -20,9 +20,8 @@ const callout: ContentHelper = {
       if (typeof kind !== 'string' || !(kind in KINDS)) {
         throw new HelperUsageError(`callout kind "${String(kind)}" is not one of: ${Object.keys(KINDS).join(', ')}`, `Write {{#callout "note"}}, {{#callout "warning"}} or {{#callout "danger"}}.`, options.loc);
       }
-      const title = options.hash?.title ?? KINDS[kind as keyof typeof KINDS];
-      const body = options.fn(this);
-      return `\n<aside class="callout callout--${kind}" role="note" aria-label="${escapeHtml(title)}">\n<p class="callout__title">${escapeHtml(title)}</p>\n\n${body.trim()}\n\n</aside>\n`;
+      const title = options.hash?.title ?? KINDS[kind as CalloutKind];
+      return calloutHtml(kind as CalloutKind, String(title), options.fn(this));
     };
   },
 };

@@ -1,0 +1,22 @@
+/**
+ * The site's callout box, one markup for every way of writing one: the `callout` helper, GitHub
+ * alerts, MkDocs and Docusaurus admonitions (lib/admonitions.ts). An HTML block with blank lines
+ * inside, so Markdown still renders its content.
+ */
+import { escapeHtml } from './text.ts';
+
+export const CALLOUT_KINDS = { note: 'Note', warning: 'Warning', danger: 'Danger' } as const;
+export type CalloutKind = keyof typeof CALLOUT_KINDS;
+
+/**
+ * `title` '' leaves the title line out (MkDocs `!!! note ""`); `collapsible` makes it a
+ * <details> that opens on a click (MkDocs `???`, open at first with `???+`).
+ */
+export function calloutHtml(kind: CalloutKind, title: string, body: string, collapsible?: 'closed' | 'open'): string {
+  const label = escapeHtml(title || CALLOUT_KINDS[kind]);
+  if (collapsible) {
+    return `\n<details class="callout callout--${kind}"${collapsible === 'open' ? ' open' : ''}>\n<summary class="callout__title">${label}</summary>\n\n${body.trim()}\n\n</details>\n`;
+  }
+  const heading = title ? `\n<p class="callout__title">${escapeHtml(title)}</p>` : '';
+  return `\n<aside class="callout callout--${kind}" role="note" aria-label="${label}">${heading}\n\n${body.trim()}\n\n</aside>\n`;
+}
