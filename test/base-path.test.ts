@@ -76,7 +76,7 @@ describe('base path on the command line', () => {
     expect(url.code).toBe(2);
     expect(url.stderr).toContain('--url: "example.com/x" is not a web address');
     expect(cli(dir, ['--base-path']).stderr).toContain('--base-path needs a path');
-  });
+  }, 180_000); // four CLI starts; a loaded shared machine takes seconds for each
 });
 
 describe('dev server under the base path', () => {
