@@ -31,7 +31,10 @@ export interface HeadingTag {
 /** The plain text of a stretch of the page, and the h2 it comes under (none: before the first). */
 export interface SectionText {
   heading: HeadingTag | undefined;
+  /** Prose: what a search snippet may show. */
   text: string;
+  /** Tables and code blocks: searchable, never a snippet (a table read as text is a dump of cells). */
+  other: string;
 }
 
 export interface HtmlScan {
@@ -43,6 +46,8 @@ export interface HtmlScan {
 const BLOCK = new Set(['p', 'li', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'td', 'th', 'tr', 'pre', 'div', 'dt', 'dd', 'blockquote', 'ul', 'ol', 'table', 'aside']);
 // Runs only: replacing every single space with a space was the slowest step (0.36 s at 10k pages).
 const SPACE = /\s{2,}|\n/g;
+/** Elements whose text goes to a section's `other` text. */
+const OTHER = new Set(['table', 'pre']);
 
 /**
  * Left out of the text: an environment tab strip, every environment panel but the default one
@@ -62,7 +67,9 @@ export function scanHtml(html: string): HtmlScan & { headings: HeadingTag[]; sec
   const headings: HeadingTag[] = [];
   const sections: SectionText[] = [];
   let current: HeadingTag | undefined;
-  let section: SectionText = { heading: undefined, text: '' };
+  let section: SectionText = { heading: undefined, text: '', other: '' };
+  // How many tables / code blocks we are inside.
+  let other = 0;
   // The element whose text is being left out, and how deep in same-named elements we are.
   let skipping = '';
   let depth = 0;
@@ -77,7 +84,7 @@ export function scanHtml(html: string): HtmlScan & { headings: HeadingTag[]; sec
           current = { tag: name, openStart: parser.startIndex, openEnd: parser.endIndex, closeStart: -1, text: '', id: attrs.id };
           if (name === 'h2' && !skipping) {
             sections.push(section);
-            section = { heading: current, text: '' };
+            section = { heading: current, text: '', other: '' };
           }
         }
         if (skipping) {
@@ -89,7 +96,11 @@ export function scanHtml(html: string): HtmlScan & { headings: HeadingTag[]; sec
           depth = 1;
           return;
         }
-        if (BLOCK.has(name)) section.text += ' ';
+        if (OTHER.has(name)) other++;
+        if (BLOCK.has(name)) {
+          if (other) section.other += ' ';
+          else section.text += ' ';
+        }
       },
       ontext(text) {
         if (skipping) return;
@@ -97,7 +108,8 @@ export function scanHtml(html: string): HtmlScan & { headings: HeadingTag[]; sec
           current.text += text;
           if (current.tag === 'h2') return; // an h2's text is its section's heading, not its text
         }
-        section.text += text;
+        if (other) section.other += text;
+        else section.text += text;
       },
       onclosetag(name) {
         if (current && name === current.tag) {
@@ -110,14 +122,21 @@ export function scanHtml(html: string): HtmlScan & { headings: HeadingTag[]; sec
           if (name === skipping && --depth === 0) skipping = '';
           return;
         }
-        if (BLOCK.has(name)) section.text += ' ';
+        if (BLOCK.has(name)) {
+          if (other) section.other += ' ';
+          else section.text += ' ';
+        }
+        if (OTHER.has(name) && other) other--;
       },
     },
     { decodeEntities: true },
   );
   parser.end(html);
   sections.push(section);
-  for (const s of sections) s.text = s.text.replace(SPACE, ' ').trim();
+  for (const s of sections) {
+    s.text = s.text.replace(SPACE, ' ').trim();
+    s.other = s.other.replace(SPACE, ' ').trim();
+  }
   return { ids, links, headings, sections };
 }
 

@@ -32,7 +32,7 @@ export interface RenderedPage {
   headings: Heading[];
   ids: string[];
   links: LinkTag[];
-  /** The search stage's sections of the page, split with an empty title (plugins/search.ts). */
+  /** The search stage's sections of the page, split with an empty title (lib/search-sections.ts). */
   sections: SearchSection[];
 }
 

@@ -90,5 +90,12 @@ export const siteConfigSchema = z.strictObject({
   alert_rules: z.array(z.string().min(1)).default([]),
   /** Page URLs deliberately removed: a build does not fail when they vanish from the previous release. */
   removed_urls: z.array(z.string().min(1)).default([]),
+  /** Search settings (plugins/search.ts). */
+  search: z
+    .strictObject({
+      /** `oom: [out of memory, memory]`: a query for any of these words also finds the others. */
+      synonyms: z.record(z.string().min(1), z.array(z.string().trim().min(1, 'must not be empty')).min(1, 'list at least one word that means the same')).default({}),
+    })
+    .default({ synonyms: {} }),
 });
 export type SiteConfig = z.infer<typeof siteConfigSchema>;

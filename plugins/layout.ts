@@ -45,7 +45,7 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
   return function layout(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:layout');
     const pages = files as unknown as Files;
-    const meta = metalsmith.metadata() as { nav: Navigation; assets: AssetMap };
+    const meta = metalsmith.metadata() as { nav: Navigation; assets: AssetMap; search?: { config: string } };
     const compiled = new Map<string, HandlebarsTemplateDelegate>();
     const template = (name: string) => {
       let t = compiled.get(name);
@@ -84,6 +84,7 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
         page: pick(page),
         content: slots.content,
         assets: meta.assets,
+        search: meta.search,
         nav: {
           top: slots.top,
           section: list.length ? slots.section : '',

@@ -1,77 +1,323 @@
 /**
- * The search engine: MiniSearch and the section index written by plugins/search.ts, loaded on first
- * use. Resolves with { search(query) -> results }.
+ * The search engine: queries the index pieces plugins/search.ts writes (format:
+ * lib/search/build-index.ts), loading only the pieces a query needs, each once.
+ *
+ * Pieces are scripts that call `rsSearch(name, data)`, loaded with <script src> relative to this
+ * bundle's own URL: that works under a base path, and from an offline copy opened from file://
+ * (where fetch() of a JSON file is refused). No eval, no inline code: fine under a strict CSP.
+ *
+ * A query is cut by the same tokenizer the build used. Each word matches a term exactly, as a
+ * prefix ("backl"), or with one typo ("rolback", past the first letter); an identifier
+ * (`nsq.channel.depth.high`) matches as a whole or by all its parts. Every word must be found on a
+ * page (its sections may share them); pages are ranked by the sum of the build's scores.
  */
-import { doc } from './dom.js';
+import { bucketOf, queryWords, titleKey, wordSpans } from './search-tokens.js';
 
-function loadScript(src) {
-  return new Promise(function (resolve, reject) {
-    if (window.MiniSearch) return resolve();
-    const s = doc.createElement('script');
-    s.src = src;
-    s.onload = function () {
-      resolve();
-    };
-    s.onerror = function () {
-      reject(new Error('could not load ' + src));
-    };
-    doc.head.appendChild(s);
+const MAX_PAGES = 8;
+const SECTIONS_PER_PAGE = 3;
+const PREFIX = 0.5;
+const TYPO = 0.35;
+const SNIPPET = 180;
+
+/** Damerau-Levenshtein distance at most 1. */
+function oneEdit(a, b) {
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1 || a === b) return false;
+  let i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/** Spellings one edit away in the first two letters: where a term lives when the typo is there. */
+function headVariants(t) {
+  return [t[1] + t[0] + t.slice(2), t.slice(1), t[0] + t.slice(2)].filter(function (v) {
+    return v.length > 1;
   });
 }
 
-export function loadEngine(indexUrl, engineUrl) {
-  if (!indexUrl || !engineUrl) return Promise.reject(new Error('no search index'));
-  return Promise.all([
-    loadScript(engineUrl),
-    fetch(indexUrl).then(function (r) {
-      if (!r.ok) throw new Error('search index: HTTP ' + r.status);
-      return r.json();
-    }),
-  ]).then(function (parts) {
-    const data = parts[1];
-    const pages = data.pages;
-    const sections = data.sections;
-    // t: the page title, on the page's own entry (anchor ""), so a title search lands on the
-    // page; p: the same title on its sections, weighted low, so "backlog impact" finds the
-    // Impact section of the backlog runbook; h: section heading; x: section text.
-    const ms = new window.MiniSearch({
-      fields: ['t', 'p', 'h', 'x'],
-      idField: 'i',
-      extractField: function (d, field) {
-        return d[field];
-      },
-    });
-    const docs = sections.map(function (s, i) {
-      const title = pages[s[0]][1];
-      return { i: i, t: s[1] ? '' : title, p: s[1] ? title : '', h: s[1] ? s[2] : '', x: s[3] };
-    });
-    return ms.addAllAsync(docs, { chunkSize: 2000 }).then(function () {
-      return {
-        search: function (q) {
-          const perPage = {};
-          return ms
-            .search(q, {
-              prefix: true,
-              fuzzy: function (term) {
-                return term.length > 4 ? 0.2 : 0;
-              },
-              boost: { t: 3, p: 0.5, h: 1.6 },
-              combineWith: 'AND',
-            })
-            .filter(function (r) {
-              // At most three hits per page, so one long page cannot fill the list.
-              const p = sections[r.id][0];
-              perPage[p] = (perPage[p] || 0) + 1;
-              return perPage[p] <= 3;
-            })
-            .slice(0, 8)
-            .map(function (r) {
-              const s = sections[r.id];
-              const page = pages[s[0]];
-              return { url: page[0] + (s[1] ? '#' + s[1] : ''), title: page[1], heading: s[1] ? s[2] : '', text: s[3], terms: r.terms };
-            });
-        },
+/**
+ * @param {{ config: string, scriptUrl: string, load?: (url: string) => void }} options
+ *   config: `v2 <hash> <buckets> <pagesPerChunk>` from the page; scriptUrl: this bundle's URL.
+ */
+export function createEngine(options) {
+  const parts = options.config.split(' ');
+  if (parts[0] !== 'v2') throw new Error('unknown search index format ' + parts[0]);
+  const hash = parts[1];
+  const buckets = Number(parts[2]);
+  const perChunk = Number(parts[3]);
+  const base = new URL('../', options.scriptUrl);
+  const pieces = new Map();
+  const waiting = new Map();
+  window.rsSearch = function (name, data) {
+    const done = waiting.get(name);
+    if (done) done(data);
+  };
+
+  function piece(name) {
+    let p = pieces.get(name);
+    if (p) return p;
+    p = new Promise(function (resolve, reject) {
+      waiting.set(name, resolve);
+      const s = document.createElement('script');
+      s.src = new URL('search/' + name + '.' + hash + '.js', options.scriptUrl).href;
+      s.async = true;
+      s.onerror = function () {
+        pieces.delete(name);
+        reject(new Error('could not load the search index (' + name + ')'));
       };
+      s.onload = function () {
+        s.remove();
+      };
+      document.head.appendChild(s);
     });
-  });
+    pieces.set(name, p);
+    return p;
+  }
+  const bucket = function (term) {
+    return piece('s' + bucketOf(term, buckets));
+  };
+
+  /** Doc -> score for one index term in a loaded bucket (postings are delta-coded doc ids and scores). */
+  function postings(data, term, weight, into, matched) {
+    const list = data[term];
+    if (!list) return false;
+    let doc = 0;
+    for (let i = 0; i < list.length; i += 2) {
+      doc += list[i];
+      const s = list[i + 1] * weight;
+      if (!(into.get(doc) >= s)) into.set(doc, s);
+    }
+    matched.add(term);
+    return true;
+  }
+
+  /** Scores of one query term: exact, as a prefix, or one typo away. */
+  function termScores(t, data, matched, extra) {
+    const into = new Map();
+    const exact = postings(data, t, 1, into, matched);
+    let prefix = false;
+    for (const key in data) {
+      if (key.length > t.length && key.lastIndexOf(t, 0) === 0) prefix = postings(data, key, PREFIX, into, matched) || prefix;
+    }
+    // A typo only when the word is found neither whole nor as a prefix: "backl" is a prefix, not "back".
+    if (!exact && !prefix && t.length >= 4) {
+      const sources = [data].concat(extra || []);
+      sources.forEach(function (d) {
+        for (const key in d) if (oneEdit(t, key)) postings(d, key, TYPO, into, matched);
+      });
+    }
+    return { scores: into, found: exact || prefix || into.size > 0 };
+  }
+
+  /** Doc -> score for one query word; an identifier scores by its whole name or by all its parts. */
+  function wordScores(word, loaded, matched) {
+    const per = word.terms.map(function (t) {
+      return termScores(t, loaded.get(t), matched, loaded.get('~' + t));
+    });
+    const out = new Map();
+    // All parts on the same doc.
+    const first = per[0].scores;
+    first.forEach(function (s, doc) {
+      let sum = s;
+      for (let i = 1; i < per.length; i++) {
+        const v = per[i].scores.get(doc);
+        if (v === undefined) return;
+        sum += v;
+      }
+      out.set(doc, sum);
+    });
+    if (word.joined) {
+      const whole = termScores(word.joined, loaded.get(word.joined), matched);
+      whole.scores.forEach(function (s, doc) {
+        out.set(doc, (out.get(doc) || 0) + 2 * s);
+      });
+    }
+    return out;
+  }
+
+  function allTerms(words) {
+    const terms = [];
+    words.forEach(function (w) {
+      terms.push.apply(terms, w.terms);
+      if (w.joined) terms.push(w.joined);
+    });
+    return terms;
+  }
+
+  function loadTerms(terms, loaded) {
+    return Promise.all(
+      terms.map(function (t) {
+        return bucket(t).then(function (data) {
+          loaded.set(t, data);
+        });
+      }),
+    );
+  }
+
+  /** Buckets of the head variants of terms found nowhere (a typo in their first two letters). */
+  function loadVariants(words, loaded) {
+    const jobs = [];
+    words.forEach(function (w) {
+      w.terms.forEach(function (t) {
+        if (t.length < 4 || termScores(t, loaded.get(t), new Set()).found) return;
+        const extra = [];
+        loaded.set('~' + t, extra);
+        headVariants(t).forEach(function (v) {
+          jobs.push(
+            bucket(v).then(function (data) {
+              extra.push(data);
+            }),
+          );
+        });
+      });
+    });
+    return Promise.all(jobs);
+  }
+
+  function rank(words, loaded, title) {
+    const matched = new Set();
+    const perWord = words.map(function (w) {
+      return wordScores(w, loaded, matched);
+    });
+    // The query is a page's title word for word: that page's own doc gets the title's score on top.
+    const exact = new Map();
+    postings(loaded.get(title), title, 1, exact, new Set());
+    exact.forEach(function (s, doc) {
+      perWord.forEach(function (scores) {
+        if (scores.has(doc)) scores.set(doc, scores.get(doc) + s / words.length);
+      });
+    });
+    const missing = words
+      .filter(function (w, i) {
+        return perWord[i].size === 0;
+      })
+      .map(function (w) {
+        return w.raw;
+      });
+    // Pages: per word its best doc; a doc holding every word adds half its total again.
+    const pages = new Map();
+    perWord.forEach(function (scores, wi) {
+      scores.forEach(function (s, doc) {
+        const p = Math.floor(doc / 64);
+        let page = pages.get(p);
+        if (!page) pages.set(p, (page = { page: p, best: new Array(words.length).fill(0), docs: new Map() }));
+        if (s > page.best[wi]) page.best[wi] = s;
+        const d = page.docs.get(doc) || { doc: doc, score: 0, words: 0 };
+        d.score += s;
+        d.words++;
+        page.docs.set(doc, d);
+      });
+    });
+    const list = [];
+    pages.forEach(function (page) {
+      page.words = page.best.filter(Boolean).length;
+      let whole = 0;
+      const docs = [];
+      page.docs.forEach(function (d) {
+        if (d.words === words.length && d.score > whole) whole = d.score;
+        docs.push(d);
+      });
+      page.score = page.best.reduce(function (a, b) {
+        return a + b;
+      }, 0) + whole / 2;
+      page.sections = docs
+        .sort(function (a, b) {
+          return b.words - a.words || b.score - a.score || a.doc - b.doc;
+        })
+        .slice(0, SECTIONS_PER_PAGE);
+      list.push(page);
+    });
+    const all = list.filter(function (p) {
+      return p.words === words.length;
+    });
+    const chosen = (all.length ? all : list).sort(function (a, b) {
+      return b.words - a.words || b.score - a.score || a.page - b.page;
+    });
+    return { pages: chosen.slice(0, MAX_PAGES), partial: !all.length && list.length > 0, missing: missing, matched: matched };
+  }
+
+  function pageUrl(url, anchor) {
+    let href = new URL(url, base).href;
+    // An offline copy opened from file:// has no server to turn a folder into its index.html.
+    if (base.protocol === 'file:' && /\/$/.test(href)) href += 'index.html';
+    return href + (anchor ? '#' + encodeURIComponent(anchor).replace(/%2F/g, '/') : '');
+  }
+
+  /** Text around the first matched word, as [text, isMatch] pieces. */
+  function snippet(text, matched) {
+    const spans = wordSpans(text).filter(function (w) {
+      const whole = w.parts.join('');
+      return matched.has(whole) || w.parts.some(function (p) {
+        return matched.has(p);
+      });
+    });
+    let start = 0;
+    if (spans.length && spans[0].start > 60) {
+      const space = text.indexOf(' ', spans[0].start - 60);
+      start = space >= 0 && space < spans[0].start ? space + 1 : spans[0].start;
+    }
+    let end = Math.min(text.length, start + SNIPPET);
+    if (end < text.length) {
+      const space = text.lastIndexOf(' ', end);
+      if (space > start + 40) end = space;
+    }
+    const out = [];
+    if (start > 0) out.push(['… ', false]);
+    let at = start;
+    spans.forEach(function (s) {
+      if (s.start < at || s.end > end) return;
+      if (s.start > at) out.push([text.slice(at, s.start), false]);
+      out.push([text.slice(s.start, s.end), true]);
+      at = s.end;
+    });
+    if (at < end) out.push([text.slice(at, end), false]);
+    if (end < text.length) out.push([' …', false]);
+    return out;
+  }
+
+  function describe(ranked) {
+    const chunks = new Map();
+    ranked.pages.forEach(function (p) {
+      const c = Math.floor(p.page / perChunk);
+      if (!chunks.has(c)) chunks.set(c, piece('c' + c));
+    });
+    return Promise.all(
+      Array.from(chunks.values()),
+    ).then(function () {
+      return Promise.all(
+        ranked.pages.map(function (p) {
+          return chunks.get(Math.floor(p.page / perChunk)).then(function (records) {
+            const r = records[p.page % perChunk];
+            const sections = p.sections.map(function (d) {
+              const s = r[5][d.doc % 64] || r[5][0];
+              return { url: pageUrl(r[0], s[0]), heading: s[1], snippet: snippet(s[2], ranked.matched) };
+            });
+            return { url: pageUrl(r[0], ''), title: r[1], crumb: r[2], severity: r[3], generated: r[4] === 1, sections: sections, score: p.score };
+          });
+        }),
+      );
+    });
+  }
+
+  return {
+    /** Resolves with { pages: [{ url, title, crumb, severity, sections: [{ url, heading, snippet }] }], missing, partial }. */
+    search: function (query) {
+      const words = queryWords(query);
+      if (!words.length) return Promise.resolve({ pages: [], missing: [], partial: false, words: 0 });
+      const loaded = new Map();
+      const title = titleKey(query);
+      return loadTerms(allTerms(words).concat(title), loaded)
+        .then(function () {
+          return loadVariants(words, loaded);
+        })
+        .then(function () {
+          const ranked = rank(words, loaded, title);
+          return describe(ranked).then(function (pages) {
+            return { pages: pages, missing: ranked.missing, partial: ranked.partial, words: words.length };
+          });
+        });
+    },
+  };
 }

@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildResult } from '../../build.ts';
 import { lastCommitDates } from '../../plugins/git-dates.ts';
 import { splitSections } from '../../lib/search-sections.ts';
-import { buildIndex, type SearchIndex } from '../../plugins/search.ts';
 import { sitemapXml } from '../../plugins/sitemap.ts';
 
 let tmp: string;
@@ -22,37 +21,38 @@ afterAll(async () => {
 });
 
 describe('search index', () => {
-  it('splits a page into its h2 sections, keeping only the default environment panel', () => {
+  it('splits a page into its h2 sections, keeping only the default environment panel; tables and code apart from prose', () => {
     const html =
       '<p>Intro <a href="/x/">link</a>.</p>' +
       '<h2 id="meaning">Meaning<a class="heading-anchor" href="#meaning" aria-label="Link to the section Meaning">#</a></h2><p>Fires when &amp; if.</p>' +
       '<div class="env-tabs" data-env-tabs><div class="env-tabs__list" role="tablist"><button>dev</button><button>prod <span>production</span></button></div>' +
       '<div class="env-tabs__panel" role="tabpanel" data-env="dev" data-default tabindex="0"><pre><code>run dev</code></pre></div>' +
       '<div class="env-tabs__panel is-production" role="tabpanel" data-env="prod" tabindex="0"><p class="env-tabs__warning">Production</p><pre><code>run prod</code></pre></div></div>' +
-      '<h2 id="escalation">Escalation<a class="heading-anchor" href="#escalation">#</a></h2><ul><li>one</li><li>two</li></ul>';
+      '<h2 id="escalation">Escalation<a class="heading-anchor" href="#escalation">#</a></h2><ul><li>one</li><li>two</li></ul>' +
+      '<table><tr><th>Runbook</th><th>Severity</th></tr><tr><td>Disk</td><td>critical</td></tr></table><p>After.</p>';
     expect(splitSections(html, 'Page')).toEqual([
-      { heading: 'Page', anchor: '', text: 'Intro link.' },
-      { heading: 'Meaning', anchor: 'meaning', text: 'Fires when & if. run dev' },
-      { heading: 'Escalation', anchor: 'escalation', text: 'one two' },
+      { heading: 'Page', anchor: '', text: 'Intro link.', other: '' },
+      { heading: 'Meaning', anchor: 'meaning', text: 'Fires when & if.', other: 'run dev' },
+      { heading: 'Escalation', anchor: 'escalation', text: 'one two After.', other: 'Runbook Severity Disk critical' },
     ]);
-    expect(splitSections('', 'Empty')).toEqual([{ heading: 'Empty', anchor: '', text: '' }]);
-  });
-
-  it('is sorted by URL whatever the input order', () => {
-    const a = buildIndex([
-      { url: '/b/', title: 'B', html: '<p>b</p>' },
-      { url: '/a/', title: 'A', html: '<p>a</p>' },
-    ]);
-    expect(a.pages).toEqual([
-      ['/a/', 'A'],
-      ['/b/', 'B'],
-    ]);
-    expect(a.sections).toEqual([
-      [0, '', 'A', 'a'],
-      [1, '', 'B', 'b'],
-    ]);
+    expect(splitSections('', 'Empty')).toEqual([{ heading: 'Empty', anchor: '', text: '', other: '' }]);
   });
 });
+
+/** The pieces of a built index, by piece name ("s0", "c3"), parsed. */
+function pieces(r: BuildResult): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [name, file] of Object.entries(r.files)) {
+    const m = /^assets\/search\/([sc]\d+)\.[0-9a-f]{10}\.js$/.exec(name);
+    if (!m) continue;
+    const text = file.contents.toString();
+    const call = /^rsSearch\("([sc]\d+)",([\s\S]*)\);\n$/.exec(text);
+    expect(call, `${name} is one rsSearch(name, data) call`).not.toBeNull();
+    expect(call![1]).toBe(m[1]);
+    out.set(m[1]!, JSON.parse(call![2]!));
+  }
+  return out;
+}
 
 describe('built site', () => {
   let first: BuildResult;
@@ -64,34 +64,40 @@ describe('built site', () => {
 
   const named = (r: BuildResult, re: RegExp) => Object.keys(r.files).find((k) => re.test(k))!;
 
-  it('writes a fingerprinted index and engine that every page names, byte-identical across builds', () => {
-    const index = named(first, /^assets\/search-index\.[0-9a-f]{10}\.json$/);
-    const engine = named(first, /^assets\/minisearch\.[0-9a-f]{10}\.js$/);
-    expect(index).toBeDefined();
-    expect(engine).toBeDefined();
-    expect(named(second, /^assets\/search-index\./)).toBe(index);
-    expect(first.files[index]!.contents.equals(second.files[index]!.contents)).toBe(true);
+  it('writes the index as fingerprinted script pieces that every page names, byte-identical across builds', () => {
+    const names = Object.keys(first.files).filter((k) => k.startsWith('assets/search/')).sort();
+    expect(names.length).toBeGreaterThan(2);
+    expect(Object.keys(second.files).filter((k) => k.startsWith('assets/search/')).sort()).toEqual(names);
+    for (const n of names) expect(first.files[n]!.contents.equals(second.files[n]!.contents), n).toBe(true);
+    const hash = /\.([0-9a-f]{10})\.js$/.exec(names[0]!)![1];
+    expect(names.every((n) => n.endsWith(`.${hash}.js`)), 'one hash for the whole index').toBe(true);
     for (const name of ['sitemap.xml', 'robots.txt', 'queues/backed-up-channel/index.html']) {
       expect(first.files[name]!.contents.equals(second.files[name]!.contents), name).toBe(true);
     }
     const html = first.files['queues/backed-up-channel/index.html']!.contents.toString();
-    expect(html).toContain(`data-index="/${index}"`);
-    expect(html).toContain(`data-engine="/${engine}"`);
-    expect(first.files[engine]!.contents.toString()).not.toContain('sourceMappingURL');
+    const config = /data-search="v2 ([0-9a-f]{10}) (\d+) (\d+)"/.exec(html);
+    expect(config, 'the search box names the index').not.toBeNull();
+    expect(config![1]).toBe(hash);
+    const found = pieces(first);
+    expect([...found.keys()].filter((k) => k.startsWith('s')).length).toBe(Number(config![2]));
+    // No piece URL is written into a page: the browser builds them relative to its own script.
+    expect(html).not.toMatch(/assets\/search\//);
   });
 
-  it('indexes every page, one entry per h2 with its anchor', () => {
-    const name = named(first, /^assets\/search-index\./);
-    const index = JSON.parse(first.files[name]!.contents.toString()) as SearchIndex;
+  it('holds every page, each with its h2 sections, their anchors and prose; tables never in a snippet', () => {
+    const found = pieces(first);
+    const records = [...found].filter(([k]) => k.startsWith('c')).sort((a, b) => Number(a[0].slice(1)) - Number(b[0].slice(1))).flatMap(([, v]) => v as [string, string, string, string, number, [string, string, string][]][]);
     const pages = Object.keys(first.files).filter((k) => k.endsWith('.html') && k !== '404.html' && (first.files[k] as { url?: string }).url); // not redirect pages
-    expect(index.pages.length).toBe(pages.length);
-    const i = index.pages.findIndex(([url]) => url === '/queues/backed-up-channel/');
-    const anchors = index.sections.filter(([p]) => p === i).map(([, a]) => a);
-    expect(anchors).toEqual(['', 'meaning', 'impact', 'diagnosis', 'mitigation', 'escalation', 'related']);
-    const diagnosis = index.sections.find(([p, a]) => p === i && a === 'diagnosis')!;
-    expect(diagnosis[2]).toBe('Diagnosis');
-    expect(diagnosis[3]).toContain('dev-workers'); // the default (first) environment's command
-    expect(diagnosis[3]).not.toContain('prod-workers'); // not the same command three times
+    expect(records.length).toBe(pages.length);
+    const page = records.find((r) => r[0] === 'queues/backed-up-channel/')!;
+    expect(page[1]).toBe('A channel is backing up');
+    expect(page[2]).toBe('Queues (NSQ)');
+    expect(page[3]).toBe('critical');
+    expect(page[5].map((s) => s[0])).toEqual(['', 'meaning', 'impact', 'diagnosis', 'mitigation', 'escalation', 'related']);
+    expect(page[5][3]![1]).toBe('Diagnosis');
+    const services = records.find((r) => r[0] === 'services/')!;
+    expect(services[4]).toBe(1); // generated
+    for (const [, , text] of services[5]) expect(text).not.toMatch(/Runbook Severity Alerts/);
   });
 
   it('lists every page (not the 404) in sitemap.xml with absolute URLs', () => {
