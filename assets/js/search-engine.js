@@ -239,9 +239,9 @@ export function createEngine(options) {
   }
 
   function pageUrl(url, anchor) {
-    let href = new URL(url, base).href;
+    const u = new URL(url, base);
     // An offline copy opened from file:// has no server to turn a folder into its index.html.
-    if (base.protocol === 'file:' && /\/$/.test(href)) href += 'index.html';
+    const href = base.protocol === 'file:' ? u.href + (/\/$/.test(u.pathname) ? 'index.html' : '') : u.origin === location.origin ? u.pathname : u.href;
     return href + (anchor ? '#' + encodeURIComponent(anchor).replace(/%2F/g, '/') : '');
   }
 
