@@ -48,8 +48,8 @@ async function titles(site: string): Promise<Map<string, string[]>> {
 
 /** Alert -> page path, from the published alerts.json. */
 async function alerts(site: string): Promise<[string, string][]> {
-  const map = JSON.parse(await fs.readFile(path.join(site, 'alerts.json'), 'utf8')) as Record<string, string>;
-  return Object.entries(map).map(([a, url]) => [a, new URL(url).pathname]);
+  const map = JSON.parse(await fs.readFile(path.join(site, 'alerts.json'), 'utf8')) as Record<string, string | { page: string }>;
+  return Object.entries(map).map(([a, v]) => [a, new URL(typeof v === 'string' ? v : v.page).pathname]);
 }
 
 interface Outcome {
