@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../build.ts';
-import { ROOT } from './helpers/cli.ts';
+import { BUILD_CLI, ROOT } from './helpers/cli.ts';
 import { readTree, tempDir } from './helpers/fixtures.ts';
 
 describe('atomic output', () => {
@@ -17,7 +17,7 @@ describe('atomic output', () => {
     const pages = [...readTree(dest).keys()].filter((f) => f.endsWith('.html'));
     const firstTarget = fs.readlinkSync(dest);
 
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'build.ts'), '--destination', dest], { cwd: ROOT, stdio: 'ignore' });
+    const child = spawn(process.execPath, [...BUILD_CLI, '--destination', dest], { cwd: ROOT, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     let done = false;
     void exited.then(() => (done = true));

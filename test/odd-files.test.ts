@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cli, ROOT, TSX, writeProject } from './helpers/cli.ts';
+import { BUILD_CLI, cli, writeProject } from './helpers/cli.ts';
 import { readTree, tempDir } from './helpers/fixtures.ts';
 
 const BASE = { 'site.yml': 'title: Odd\n', 'layouts/default.hbs': '<title>{{page.title}}</title>{{{content}}}', 'src/index.md': '# Home\n' };
@@ -70,7 +70,7 @@ describe('odd files', () => {
     for (let i = 0; i < 600; i++) pages[`src/s${i % 6}/p${i}.md`] = `# Page ${i}\n\nText.\n`;
     for (let s = 0; s < 6; s++) pages[`src/s${s}/index.md`] = `# Section ${s}\n`;
     writeProject(dir, { ...BASE, ...pages });
-    const r = spawnSync('bash', ['-c', `ulimit -n 256 && exec "$0" "$@"`, TSX, path.join(ROOT, 'build.ts')], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('bash', ['-c', `ulimit -n 256 && exec "$0" "$@"`, process.execPath, ...BUILD_CLI], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('Built 607 pages');
     expect(fs.existsSync(path.join(dir, 'build/s5/p599/index.html'))).toBe(true);

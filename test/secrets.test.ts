@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findSecrets, scanBytes, WINDOW } from '../lib/secret-scan.ts';
-import { cli, ROOT, TSX, writeProject } from './helpers/cli.ts';
+import { BUILD_CLI, cli, writeProject } from './helpers/cli.ts';
 import { credentials, lookAlikes } from './helpers/credentials.ts';
 import { tempDir } from './helpers/fixtures.ts';
 
@@ -162,7 +162,7 @@ describe('a file over 20 MB', () => {
       'src/index.md': '---\ntitle: Home\n---\nHome.\n',
       'src/logs/worker.log': Buffer.concat([Buffer.from(line.repeat(lines)), Buffer.from(`${secret}\n`)]),
     });
-    const r = spawnSync(TSX, [path.join(ROOT, 'build.ts'), '--check'], { cwd: project, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [...BUILD_CLI, '--check'], { cwd: project, encoding: 'utf8', timeout: 120_000 });
     expect(r.signal, 'timed out').toBeNull();
     expect(r.stderr).toMatch(new RegExp(`^src/logs/worker\\.log:${lines + 1}:18  this looks like a SendGrid API key: SG\\.`, 'm'));
     expect(r.status).toBe(1);

@@ -6,9 +6,15 @@ import path from 'node:path';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
+/**
+ * The command people run (`npm run build` is `node scripts/run.mjs build.ts`): the launcher starts
+ * from a cached bundle in ~0.3 s, where tsx compiled every module on each start (~2.5 s a test).
+ */
+export const BUILD_CLI = [path.join(ROOT, 'scripts', 'run.mjs'), 'build.ts'];
+
 /** Runs the build CLI in a project folder. */
 export function cli(cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(TSX, [path.join(ROOT, 'build.ts'), ...args], {
+  const r = spawnSync(process.execPath, [...BUILD_CLI, ...args], {
     cwd,
     encoding: 'utf8',
     timeout: 60_000,
