@@ -188,6 +188,15 @@ describe("pull-request previews (site.yml preview job, preview-closed.yml)", () 
     for (const name of ["test", "build", "deploy"]) expect(JSON.stringify(job(name)), name).not.toMatch(/secrets\./);
   });
 
+  it("a fork's pull request gets the same summary in the build job's job summary instead", () => {
+    const step = steps("build").find((x) => /npm run pr-summary -- --base "\$BASE_SHA"/.test(x.run ?? ""));
+    expect(step?.env).toEqual({ BASE_SHA: "${{ github.event.pull_request.base.sha }}" });
+    expect(evaluate(step?.if ?? "", pr("someone-else/infra-runbooks"))).toBe(true);
+    expect(evaluate(step?.if ?? "", pr("example-org/infra-runbooks"))).toBe(false); // the preview job summarises those
+    expect(evaluate(step?.if ?? "", pr("", "push"))).toBe(false);
+    expect(job("build").permissions).toBeUndefined(); // read-only: it posts nothing
+  });
+
   it("the preview job has least privilege: read the code, write the pull request's comment", () => {
     expect(job("preview").permissions).toEqual({ contents: "read", "pull-requests": "write" });
     for (const [name, j] of Object.entries(wf.jobs)) if (name !== "preview") expect(JSON.stringify(j.permissions ?? {}), name).not.toContain("pull-requests");
