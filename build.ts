@@ -41,6 +41,7 @@ import search from './plugins/search.ts';
 import sections from './plugins/sections.ts';
 import sitemap from './plugins/sitemap.ts';
 import templates from './plugins/templates.ts';
+import urlHistory from './plugins/url-history.ts';
 
 export const helpers = [envCommand, callout, env];
 
@@ -65,6 +66,7 @@ export function stages(ctx: BuildContext): [name: string, plugin: Metalsmith.Plu
     ['sitemap', sitemap(ctx)],
     ['layout', layout(ctx)],
     ['redirects', redirects(ctx)],
+    ['url-history', urlHistory(ctx)],
   ];
 }
 
@@ -168,6 +170,8 @@ interface Cli {
   destination?: string;
   url?: string;
   base?: string;
+  previous?: string;
+  alertRules?: string[];
   check: boolean;
   strict: boolean;
   cache: boolean;
@@ -195,6 +199,8 @@ function parseArgs(argv: string[]): Cli {
       if ('error' in r) throw new UsageError(`--url: ${r.error}`);
       cli.url = v;
     }
+    else if (a === '--previous') cli.previous = value('a folder or the URL of a published site');
+    else if (a === '--alert-rules') (cli.alertRules ??= []).push(value('a file or pattern of alert rule files'));
     else if (a === '--check') cli.check = true;
     else if (a === '--strict') cli.strict = true;
     else if (a === '--no-cache') cli.cache = false;
@@ -211,7 +217,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     cli = parseArgs(argv);
   } catch (err) {
-    console.error(`runbook-smith: ${(err as Error).message}\nUsage: npm run build -- [--source src] [--destination build] [--base-path /path/] [--url https://host/path/] [--check] [--strict] [--no-cache]`);
+    console.error(`runbook-smith: ${(err as Error).message}\nUsage: npm run build -- [--source src] [--destination build] [--base-path /path/] [--url https://host/path/] [--previous <dir or URL>] [--alert-rules <glob>] [--check] [--strict] [--no-cache]`);
     return 2;
   }
   const started = performance.now();
@@ -222,7 +228,7 @@ export async function main(argv: string[]): Promise<number> {
   const clear = () => tty && process.stderr.write('\r\x1b[K');
   try {
     const cache = cli.cache ? cacheDirFor(process.cwd()) : undefined;
-    const result = await build({ root: process.cwd(), source: cli.source, destination: cli.destination, url: cli.url, base: cli.base, write: !cli.check, cache, onStage });
+    const result = await build({ root: process.cwd(), source: cli.source, destination: cli.destination, url: cli.url, base: cli.base, previous: cli.previous, alertRules: cli.alertRules, strict: cli.strict, write: !cli.check, cache, onStage });
     clear();
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     if (result.problems.length) console.error(formatReport(result.problems, { annotations }));

@@ -34,6 +34,12 @@ export interface BuildOptions {
   url?: string;
   /** The base path (`--base-path /previews/pr-12/`), in place of the path of the site's `url`. */
   base?: string;
+  /** An earlier release to compare URLs with (`--previous <dir or URL>`); default: the destination. */
+  previous?: string;
+  /** Alert rule files, in place of site.yml's `alert_rules` (`--alert-rules <glob>`). */
+  alertRules?: string[];
+  /** `--strict`: an alert with no runbook is an error, not a warning. */
+  strict?: boolean;
 }
 
 export interface BuildContext {
@@ -70,6 +76,8 @@ export interface BuildContext {
   cache: { partials?: readonly PartialSource[] };
   /** What the build understood of other tools' conventions, for `npm run check`'s adoption summary. */
   adoption: Adoption;
+  /** Issue 15: the release to compare URLs with, the alert rules to check, and how strictly. */
+  alertLinks: { previous?: string; alertRules?: string[]; strict: boolean };
 }
 
 export interface Adoption {
@@ -108,6 +116,7 @@ export function createContext(options: BuildOptions): BuildContext {
     cache: {},
     adoption: { fields: new Map(), leftOut: [], unlisted: [], navFiles: [] },
     incremental: false,
+    alertLinks: { previous: options.previous, alertRules: options.alertRules, strict: options.strict ?? false },
   };
 }
 

@@ -16,16 +16,9 @@ import { stripBase, withBase } from '../lib/base.ts';
 import type { BuildContext } from '../lib/context.ts';
 import type { Files, Page } from '../lib/page.ts';
 import { nginxMap, REDIRECT_SCRIPT_FILE, REDIRECT_SCRIPT_JS, redirectPage, type Redirect } from '../lib/redirects.ts';
+import { URL_LIST_FILE, type UrlList } from '../lib/url-history.ts';
 import { lineOfKey } from '../lib/yaml-errors.ts';
 
-/** The published URL list (urls.json): what a later build compares with. */
-export interface UrlList {
-  generator: 'runbook-smith';
-  pages: { url: string; source: string; title: string; alerts?: string[] }[];
-  redirects: Record<string, string>;
-}
-
-export const URL_LIST_FILE = 'urls.json';
 export const NGINX_MAP_FILE = '.nginx-redirects.map';
 
 /**
