@@ -33,7 +33,14 @@ export default function urlHistory(ctx: BuildContext): Metalsmith.Plugin {
       return debug('no previous release at %s', where);
     }
     if ('error' in previous) {
-      ctx.diagnostics.reportFile('site.yml', { code: 'urls/previous-unreadable', message: `the previous release's URL list could not be read: ${previous.error}`, hint: 'Check the --previous folder or address; without it no removed page can be noticed.' });
+      // An unreachable live site is a warning: a deploy that fixes an outage must not be blocked by it.
+      const remote = /^https?:/i.test(where);
+      ctx.diagnostics.reportFile('site.yml', {
+        code: 'urls/previous-unreadable',
+        severity: remote ? 'warning' : 'error',
+        message: `the previous release's URL list could not be read: ${previous.error}${remote ? '; no URL was compared' : ''}`,
+        hint: 'Check the --previous folder or address; without it no removed page can be noticed.',
+      });
       return;
     }
     const current = JSON.parse(listFile.contents.toString()) as UrlList;

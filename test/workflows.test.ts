@@ -87,6 +87,8 @@ describe(".github/workflows/site.yml", () => {
     const r = runs("build");
     expect(r.indexOf("npm ci")).toBeLessThan(r.indexOf("npm run check"));
     expect(r.indexOf("npm run check")).toBeLessThan(r.indexOf("npm run build"));
+    // Compared with the live site before anything is deployed (issue 15: no URL vanishes by accident).
+    expect(r).toMatch(/^npm run check -- --previous live$/m);
     expect(r).toMatch(/cp -RL .* _site\//);
     const upload = steps("build").find((s) => s.uses?.startsWith("actions/upload-artifact@"));
     expect(upload?.with).toMatchObject({ name: "site-preview", path: "_site/", "if-no-files-found": "error" });
