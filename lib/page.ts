@@ -43,6 +43,8 @@ export interface Page extends Omit<FrontMatter, 'title' | 'type'> {
   section: string;
   headings?: Heading[];
   permalink?: string;
+  /** The URL with the file name's letter case, when URLs are lowercase and it differs: redirected to `url`. */
+  caseUrl?: string;
   /** Root-relative URL with trailing slash, e.g. `/queues/backlog/`. */
   url?: string;
   /** Neighbours in the section's reading order (the section page, then its pages). */

@@ -78,6 +78,8 @@ export const siteConfigSchema = z.strictObject({
   description: z.string().default(''),
   /** Where the site is published (e.g. https://runbooks.example.com): absolute URLs in alerts.json and sitemap.xml. */
   url: webUrl.optional(),
+  /** `lowercase` (default): URLs in lowercase, the file name's case redirects there; `preserve`: URLs keep the file name's case. */
+  url_case: z.enum(['lowercase', 'preserve']).default('lowercase'),
   repository: z
     .strictObject({ url: webUrl, branch: z.string().default('master') })
     .optional(),

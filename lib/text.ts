@@ -20,8 +20,8 @@ export function escapeHtml(value: unknown): string {
  * CJK or accented name keeps a readable URL (`队列` stays `队列`) instead of failing or vanishing;
  * a name with no letters or digits at all falls back to a stable hash so it still gets a URL.
  */
-export function slugify(text: string): string {
-  const s = githubSlug(text.normalize('NFC'));
+export function slugify(text: string, keepCase = false): string {
+  const s = githubSlug(text.normalize('NFC'), keepCase);
   return s.replace(/^-+|-+$/g, '') || `page-${shortHash(text)}`;
 }
 
@@ -30,12 +30,12 @@ export function headingId(text: string): string {
   return githubSlug(text);
 }
 
-/** Slugs every segment of a `/`-separated path. */
-export function slugifyPath(p: string): string {
+/** Slugs every segment of a `/`-separated path (letter case kept with `keepCase`: site.yml `url_case: preserve`). */
+export function slugifyPath(p: string, keepCase = false): string {
   return p
     .split('/')
     .filter(Boolean)
-    .map(slugify)
+    .map((segment) => slugify(segment, keepCase))
     .join('/');
 }
 

@@ -23,16 +23,20 @@ import { isIndexName } from '../lib/conventions.ts';
 import type { Files } from '../lib/page.ts';
 import { slugify, slugifyPath, urlFromPermalink } from '../lib/text.ts';
 
-/** The permalink a page will get: slugged folder path plus slugged file name ('' for the home page). */
-export function targetPermalink(source: string): string {
+/**
+ * The permalink a page will get: slugged folder path plus slugged file name ('' for the home page),
+ * lowercase unless `keepCase` (site.yml `url_case: preserve`).
+ */
+export function targetPermalink(source: string, keepCase = false): string {
   const parts = source.replace(/\.(md|markdown|html)$/i, '').split('/');
   const base = parts.pop()!;
-  const dir = slugifyPath(parts.join('/'));
+  const dir = slugifyPath(parts.join('/'), keepCase);
   if (isIndexName(`${base}.md`)) return dir; // index.md, _index.md, README.md: the folder's page
-  return dir ? `${dir}/${slugify(base)}` : slugify(base);
+  return dir ? `${dir}/${slugify(base, keepCase)}` : slugify(base, keepCase);
 }
 
 export default function permalinks(ctx: BuildContext): Metalsmith.Plugin {
+  const keepCase = ctx.site.url_case === 'preserve';
   return function permalinks(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:permalinks');
     const pages = files as unknown as Files;
@@ -41,7 +45,7 @@ export default function permalinks(ctx: BuildContext): Metalsmith.Plugin {
     for (const key of Object.keys(pages).sort()) {
       if (!key.endsWith('.html')) continue;
       const page = pages[key]!;
-      const target = targetPermalink(page.source);
+      const target = targetPermalink(page.source, keepCase);
       const other = seen.get(target);
       if (other !== undefined) {
         ctx.diagnostics.report(page.source, {
@@ -55,6 +59,10 @@ export default function permalinks(ctx: BuildContext): Metalsmith.Plugin {
       seen.set(target, page.source);
       page.permalink = target;
       page.url = withBase(ctx.base, urlFromPermalink(target));
+      // Lowercase URLs (the default): the file name's own case leads there too (plugins/redirects.ts),
+      // so a runbook_url written after `KubePodCrashLooping.md` keeps working.
+      const cased = keepCase ? target : targetPermalink(page.source, true);
+      page.caseUrl = cased !== target ? withBase(ctx.base, urlFromPermalink(cased)) : undefined;
       // The home page stays index.html; every other page becomes <permalink>/index.html.
       const out = target ? path.join(...target.split('/'), 'index.html') : 'index.html';
       if (out !== key) moves.push([key, out]);

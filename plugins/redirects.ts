@@ -2,6 +2,8 @@
  * Redirects stage (after layout, so the redirect pages get no layout, search entry or sitemap line):
  * - every alert a runbook lists gets its permanent URL `/alerts/<name>/` (lib/alert-url.ts), and
  *   the lowercase form, as a redirect page to its runbook;
+ * - a page whose file name has capitals (`KubePodCrashLooping.md`) is reached at that case too,
+ *   when URLs are lowercase (site.yml `url_case`, the default);
  * - every `aliases:` entry of a page (its old URLs) becomes a redirect page to it;
  * - `.nginx-redirects.map` holds the same list for deploy/nginx.conf, which answers them with 301;
  * - `urls.json` lists every published URL (pages with source, title and alerts; redirects), which
@@ -90,6 +92,13 @@ export default function redirects(ctx: BuildContext): Metalsmith.Plugin {
         claimed.set(from, { owner: page, line, what: `the permanent URL of alert "${name}"` });
         list.push({ from, site, to: page.url!, title: page.title, owner: page, line });
       }
+    }
+
+    // The file name's own case (`/alerts/KubePodCrashLooping/`) when URLs are lowercase (site.yml url_case).
+    for (const page of Object.values(pages).sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0))) {
+      if (!page.caseUrl || !page.url || live.has(page.caseUrl) || claimed.has(page.caseUrl)) continue;
+      claimed.set(page.caseUrl, { owner: page, line: 1, what: 'the address with the file name\'s letter case' });
+      list.push({ from: page.caseUrl, site: stripBase(ctx.base, page.caseUrl) ?? page.caseUrl, to: page.url, title: page.title, owner: page, line: 1 });
     }
 
     // Aliases: old URLs of a page.

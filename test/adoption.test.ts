@@ -9,8 +9,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BuildResult } from '../build.ts';
-import { buildFixture } from './helpers/fixtures.ts';
+import { build, type BuildResult } from '../build.ts';
+import { writeProject } from './helpers/cli.ts';
+import { buildFixture, tempDir } from './helpers/fixtures.ts';
 
 interface Built {
   result: BuildResult;
@@ -198,4 +199,30 @@ describe('GitHub (plain Markdown) tree', () => {
     expect(callouts(guide)).toEqual(['note: Tip']);
     expect(guide).toContain('<blockquote>\n<p>This is an ordinary quote, not an alert.</p>\n</blockquote>');
   });
+});
+
+describe('URL case (site.yml url_case)', () => {
+  it('by default URLs are lowercase and the file name’s own case leads there', async () => {
+    const { result, site } = await buildFixture('adopt-github');
+    expect(result.files['alerts/diskspacelow/index.html']).toBeDefined();
+    const redirect = fs.readFileSync(path.join(site, 'alerts', 'DiskSpaceLow', 'index.html'), 'utf8');
+    expect(redirect).toContain('<link rel="canonical" href="/alerts/diskspacelow/">');
+    expect(redirect).toContain('<meta http-equiv="refresh" content="0; url=/alerts/diskspacelow/">');
+    // A page whose name is already lowercase gets no second address.
+    expect(fs.existsSync(path.join(site, 'guides', 'First-week-on-call'))).toBe(false);
+  }, 60_000);
+
+  it('url_case: preserve keeps the file name’s case in the URL, with no redirect', async () => {
+    const dir = tempDir('url-case-');
+    writeProject(dir, {
+      'site.yml': 'title: Case\nurl_case: preserve\n',
+      'layouts/default.hbs': '{{{nav.top}}}{{{content}}}',
+      'src/index.md': '# Home\n\nSee [the alert](alerts/KubePodCrashLooping.md).\n',
+      'src/alerts/KubePodCrashLooping.md': '# Pods crash looping\n',
+    });
+    const result = await build({ root: dir, destination: path.join(dir, 'out') });
+    expect(result.files['alerts/KubePodCrashLooping/index.html']).toBeDefined();
+    expect(result.files['alerts/kubepodcrashlooping/index.html']).toBeUndefined();
+    expect(fs.readFileSync(path.join(dir, 'out', 'index.html'), 'utf8')).toContain('<a href="/alerts/KubePodCrashLooping/">the alert</a>');
+  }, 60_000);
 });
