@@ -19,7 +19,7 @@ import type { Page } from './lib/page.ts';
 import { cacheDirFor, cacheWanted, RenderCache, reusedText, saveOrWarn } from './lib/render-cache.ts';
 import { readSource } from './lib/read-source.ts';
 import { stage, type Timings } from './lib/stage.ts';
-import { ReleaseWriter } from './lib/write.ts';
+import { ReleaseWriter, WriteError } from './lib/write.ts';
 import alertsJson from './plugins/alerts-json.ts';
 import assets from './plugins/assets.ts';
 import conventions from './plugins/conventions.ts';
@@ -144,7 +144,13 @@ export async function build(
   if (ctx.writer) {
     const t0 = performance.now();
     const manifest = { generator: 'runbook-smith', passed: true, pages, files: Object.keys(files).length, checks: ['frontmatter', 'templates', 'links', 'secrets'] };
-    result.releaseDir = (await ctx.writer.finish(files, manifest)).releaseDir;
+    try {
+      result.releaseDir = (await ctx.writer.finish(files, manifest)).releaseDir;
+    } catch (err) {
+      await ctx.writer.abort(); // a write that fails (a full disk) leaves nothing behind either
+      ctx.renderCache?.discard();
+      throw err;
+    }
     timings.set('write', performance.now() - t0);
   }
   // Only a build without errors updates the cache (a failed one never gets here, and writes nothing).
@@ -251,6 +257,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     clear();
+    if (err instanceof WriteError) {
+      console.error(`Build failed: ${err.message}. Nothing was published; the previous site is unchanged.`);
+      return 1;
+    }
     if (err instanceof BuildFailed) {
       console.error(formatReport(err.problems, { annotations }));
       console.error(cli.check ? 'Check failed.' : 'Build failed: nothing was published; the previous site is unchanged.');

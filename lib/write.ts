@@ -4,17 +4,67 @@
  * delete of the old tree alone took 5-14 s. Instead every build writes a fresh release directory
  * next to the destination, and the destination (a symlink) is swapped to it with one rename
  * (lib/release.ts): a web server reading `build/` sees the old site or the new one, never a mix.
- * A failed build never gets here, so the previous site stays byte-identical.
+ *
+ * No fault loses the site (docs/decisions.md, "Faults: build"): a release is written under a hidden
+ * name (`.partial-<id>`) and gets its real name only once complete, so a build killed half-way
+ * leaves something no one lists, serves or counts as a release; a build that fails at any point,
+ * while writing too (a full disk), removes what it wrote; the next build removes what killed builds
+ * left; and the release `build` pointed at before a build is always kept.
  */
 import { spawn } from 'node:child_process';
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
-import { listReleases, swapSymlink, timestampId } from './release.ts';
+import { killPoint } from './kill-point.ts';
+import { currentRelease, swapSymlink, timestampId } from './release.ts';
 
 export interface WriteResult {
   releaseDir: string;
   files: number;
+}
+
+/** Written last into a release: a release folder without it is not a complete build. */
+export const BUILD_MANIFEST = '.runbook-smith.json';
+/** Prefix of a release still being written (hidden: listReleases and nginx skip dotfiles). */
+const PARTIAL = '.partial-';
+/** A release's name: `<UTC timestamp>-<pid of the build>`. */
+const RELEASE_NAME = /^\d{8}T\d{9}Z-(\d+)$/;
+
+/** Writing the site failed (a full or read-only disk): one line that names the destination. */
+export class WriteError extends Error {
+  constructor(readonly destination: string, cause: unknown) {
+    super(`could not write the site to ${destination}: ${writeFailure(cause)}`, { cause });
+    this.name = 'WriteError';
+  }
+}
+
+function writeFailure(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'EDQUOT':
+      return 'the disk quota is used up';
+    case 'EROFS':
+      return 'the disk is read-only';
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied${e.path ? ` on ${e.path}` : ''}`;
+    default:
+      return e?.code ? `${e.code}${e.path ? ` on ${e.path}` : ''}` : String((err as Error)?.message ?? err);
+  }
+}
+
+/**
+ * `mkdir -p` on a read-only disk fails with ENOENT, which names no cause: then the error of
+ * writing to the nearest folder that exists (EROFS, EACCES) is the one to report.
+ */
+async function realCause(dir: string, err: unknown): Promise<unknown> {
+  if ((err as NodeJS.ErrnoException)?.code !== 'ENOENT') return err;
+  let at = path.resolve(dir);
+  while (!(await fs.stat(at).then(() => true, () => false)) && path.dirname(at) !== at) at = path.dirname(at);
+  return fs.access(at, fsConstants.W_OK).then(() => err, (denied: unknown) => denied);
 }
 
 /** Where a destination's releases live: `build` -> `.build-releases/` beside it. */
@@ -47,8 +97,12 @@ export function releasesDirFor(destination: string): string {
  * so no Buffer is made) was worse still: layout + write 7.3-15.5 s against 4.4-8.0 s.
  */
 export class ReleaseWriter {
+  /** The release, once complete. */
   readonly dir: string;
+  /** Where it is written until then. */
+  private readonly staging: string;
   private readonly releases: string;
+  private renamed = false;
   /** Files handed over already (a stage hands a file over only once no later stage changes it). */
   private readonly written = new Set<string>();
   private readonly folders = new Map<string, Promise<unknown>>();
@@ -59,15 +113,19 @@ export class ReleaseWriter {
 
   constructor(private readonly destination: string, private readonly concurrency = 64) {
     this.releases = releasesDirFor(destination);
-    this.dir = path.join(this.releases, `${timestampId(new Date())}-${process.pid}`);
+    const id = `${timestampId(new Date())}-${process.pid}`;
+    this.dir = path.join(this.releases, id);
+    this.staging = path.join(this.releases, `${PARTIAL}${id}`);
   }
 
   /** Starts writing one file (path relative to the site root), given whole or in pieces; returns at once. */
   write(name: string, contents: Buffer | Buffer[]): void {
     this.written.add(name);
+    if (this.written.size === 10) killPoint('build:mid-write');
+    const file = path.join(this.staging, name);
     const task = this.slot()
-      .then(() => this.folder(path.dirname(path.join(this.dir, name))))
-      .then(() => (Array.isArray(contents) ? writePieces(path.join(this.dir, name), contents) : fs.writeFile(path.join(this.dir, name), contents, { mode: 0o644 })))
+      .then(() => this.folder(path.dirname(file)))
+      .then(() => (Array.isArray(contents) ? writePieces(file, contents) : fs.writeFile(file, contents, { mode: 0o644 })))
       .catch((err) => {
         this.failure ??= err;
       })
@@ -79,22 +137,43 @@ export class ReleaseWriter {
     this.pending.add(task);
   }
 
-  /** Writes the files not written yet (or changed since), the manifest, then swaps the destination. */
+  /**
+   * Writes the files not written yet (or changed since) and the manifest, gives the release its
+   * name, swaps the destination to it, then removes older releases and leftovers. Throws WriteError
+   * when anything before the swap fails; the caller then aborts.
+   */
   async finish(files: Metalsmith.Files, manifest: object): Promise<WriteResult> {
     const names = Object.keys(files).sort();
     for (const name of names) if (!this.written.has(name)) this.write(name, files[name]!.contents);
     await this.settle();
-    if (this.failure) throw this.failure;
-    await fs.writeFile(path.join(this.dir, '.runbook-smith.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    await swapSymlink(this.destination, this.dir);
-    await pruneReleases(this.releases, this.dir);
+    if (this.failure) throw new WriteError(this.destination, await realCause(this.releases, this.failure));
+    let previous: string | undefined;
+    try {
+      await fs.mkdir(this.staging, { recursive: true });
+      await fs.writeFile(path.join(this.staging, BUILD_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+      await fs.rename(this.staging, this.dir);
+      this.renamed = true;
+      killPoint('build:before-swap');
+      previous = await currentRelease(this.destination);
+      await swapSymlink(this.destination, this.dir);
+    } catch (err) {
+      throw new WriteError(this.destination, await realCause(this.releases, err));
+    }
+    // The site is published: what is left is tidying, which the next build retries if it fails here.
+    await removeOldReleases(this.releases, [path.basename(this.dir), previous]).catch(() => undefined);
     return { releaseDir: this.dir, files: names.length };
   }
 
-  /** A failed build: the half-written release is removed; the destination was never touched. */
+  /**
+   * A failed build: what it wrote is removed (the destination was never touched), and so is what
+   * killed builds left. The release the destination points at is kept, whatever its name.
+   */
   async abort(): Promise<void> {
     await this.settle();
-    await fs.rm(this.dir, { recursive: true, force: true });
+    await fs.rm(this.staging, { recursive: true, force: true });
+    if (this.renamed) await fs.rm(this.dir, { recursive: true, force: true });
+    const current = await currentRelease(this.destination).catch(() => undefined);
+    await removeLeftovers(this.releases, [current]).catch(() => undefined);
   }
 
   private async settle(): Promise<void> {
@@ -139,16 +218,54 @@ function skipBytes(pieces: Buffer[], n: number): Buffer[] {
 }
 
 /**
- * Keeps the new release and the one before it (a reader may still be reading it), and removes
- * older ones in a detached process, so a large site's delete does not hold up the build.
+ * Keeps the new release and the one the destination pointed at before it (a reader may still be
+ * reading it), and removes everything else: older releases and the leftovers of killed builds.
+ * The release before is the one that was published, not the newest name: a build killed after
+ * renaming its release, before the swap, leaves a newer name that was never published.
  */
-async function pruneReleases(releases: string, current: string): Promise<void> {
-  const entries = await listReleases(releases);
-  const keep = new Set([path.basename(current), ...entries.filter((e) => e !== path.basename(current)).slice(-1)]);
-  const old = entries.filter((e) => !keep.has(e)).map((e) => path.join(releases, e));
-  if (!old.length) return;
+async function removeOldReleases(releases: string, keep: (string | undefined)[]): Promise<void> {
+  await removeEntries(releases, keep, true);
+}
+
+/** The leftovers of killed builds (partial releases, releases never published, trash), keeping `keep`. */
+async function removeLeftovers(releases: string, keep: (string | undefined)[]): Promise<void> {
+  await removeEntries(releases, keep, false);
+}
+
+/**
+ * Moves what is to go into one trash folder and deletes it in a detached process, so a large
+ * site's delete does not hold up the build. A partial release of a build still running (its pid
+ * alive) is left alone; one of a dead build is a leftover. With `all`, complete releases not kept
+ * go too (a successful build); without, only partial releases and trash (a failed build).
+ */
+async function removeEntries(releases: string, keep: (string | undefined)[], all: boolean): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir(releases);
+  } catch {
+    return;
+  }
+  const kept = new Set(keep.filter((k): k is string => Boolean(k)));
+  const doomed = entries.filter((name) => {
+    if (kept.has(name)) return false;
+    if (name.startsWith('.trash-')) return true;
+    if (name.startsWith(PARTIAL)) return !isAlive(Number(RELEASE_NAME.exec(name.slice(PARTIAL.length))?.[1]));
+    return all && RELEASE_NAME.test(name); // a folder not named like ours is left alone
+  });
+  if (!doomed.length) return;
   const trash = path.join(releases, `.trash-${process.pid}-${Date.now()}`);
   await fs.mkdir(trash);
-  for (const o of old) await fs.rename(o, path.join(trash, path.basename(o)));
+  for (const d of doomed) await fs.rename(path.join(releases, d), path.join(trash, d));
   spawn('rm', ['-rf', trash], { detached: true, stdio: 'ignore' }).unref();
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -21,10 +21,12 @@
  * CLI at the bottom is a thin wrapper.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { constants as fsConstants } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { killPoint } from "../lib/kill-point.ts";
 import { currentRelease, listReleases, pruneReleases, swapSymlink, timestampId } from "../lib/release.ts";
 import { PREVIEW_USAGE, PreviewError, previewArgs, prunePreviews, pruneDaysArg, runPreviewCommand } from "./deploy/preview.ts";
 
@@ -100,6 +102,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const target = path.resolve(options.target);
   const releasesDir = path.join(target, "releases");
   const currentLink = path.join(target, "current");
+  await checkWritable(target);
   await fs.mkdir(releasesDir, { recursive: true });
 
   return withLock(target, async () => {
@@ -108,6 +111,8 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     const id = uniqueReleaseId(existing, now(), treeHash);
     const releaseDir = path.join(releasesDir, id);
     const staging = path.join(releasesDir, `.${id}.tmp-${process.pid}-${randomBytes(3).toString("hex")}`);
+    const leftovers = await removeStaleStaging(releasesDir);
+    if (leftovers) log(`removed ${leftovers} staging folder(s) left by an interrupted deploy`);
 
     try {
       await copyTree(source, staging, files);
@@ -320,11 +325,23 @@ async function copyTree(from: string, to: string, files: string[]): Promise<void
     await fs.chmod(path.join(to, rel), 0o755);
     made.add(rel);
   };
-  for (const rel of files) {
+  for (const [i, rel] of files.entries()) {
+    if (i === Math.floor(files.length / 2)) killPoint("deploy:mid-copy");
     await mkdir(path.dirname(rel));
     await fs.copyFile(path.join(from, rel), path.join(to, rel));
     await fs.chmod(path.join(to, rel), 0o644);
   }
+}
+
+/**
+ * Removes the staging folders (`.<id>.tmp-...`) and half-deleted releases (`.<id>.tmp-rm-...`) that
+ * a deploy killed mid-way leaves in `releases/`. Called under the target's lock, so no other
+ * deploy is using them. Returns how many were removed.
+ */
+async function removeStaleStaging(releasesDir: string): Promise<number> {
+  const stale = (await fs.readdir(releasesDir)).filter((name) => name.startsWith(".") && name.includes(".tmp-"));
+  for (const name of stale) await fs.rm(path.join(releasesDir, name), { recursive: true, force: true });
+  return stale.length;
 }
 
 /** Fingerprinted files under `<release>/assets`, as posix paths relative to the release. */
@@ -417,6 +434,16 @@ function isoFromId(id: string): string {
 function listing(releases: string[], current: string): string {
   if (releases.length === 0) return "No releases are kept.";
   return `Releases (oldest first):\n${releases.map((r) => `  ${r}${r === current ? "   <- current" : ""}`).join("\n")}`;
+}
+
+/**
+ * Throws the errno error (EROFS, EACCES) if `dir`, or the nearest folder above it that exists,
+ * cannot be written: `mkdir -p` on a read-only disk says ENOENT instead, which names no cause.
+ */
+async function checkWritable(dir: string): Promise<void> {
+  let at = path.resolve(dir);
+  while (!(await exists(at)) && path.dirname(at) !== at) at = path.dirname(at);
+  await fs.access(at, fsConstants.W_OK);
 }
 
 /** One deploy at a time per target: `<target>/.deploy.lock` holds the owner's pid. */
@@ -532,19 +559,22 @@ export async function main(argv: string[], out = console.log, err = console.erro
     }
     return 0;
   } catch (error) {
-    err(`deploy: error: ${humanMessage(error)}`);
+    err(`deploy: error: ${humanMessage(error, values.target)}`);
     return 1;
   }
 }
 
-function humanMessage(error: unknown): string {
+function humanMessage(error: unknown, target: string): string {
   if (error instanceof DeployError || error instanceof PreviewError) return error.message;
   const code = errCode(error);
-  const where = (error as { path?: string }).path ?? "";
+  // The disk or the permissions of the target: one line that names it, never a stack trace.
+  const unchanged = "the current release was not changed";
+  if (code === "ENOSPC" || code === "EDQUOT") return `cannot publish to ${target}: the disk is full; ${unchanged}. Free space (or lower --keep) and retry.`;
+  if (code === "EROFS") return `cannot publish to ${target}: it is on a read-only disk; ${unchanged}. Mount it read-write or pick another --target.`;
   if (code === "EACCES" || code === "EPERM") {
-    return `permission denied on ${where}.\nFix: run the deploy as the user that owns the deploy root, or fix its ownership (chown -R).`;
+    const where = (error as { path?: string }).path;
+    return `cannot publish to ${target}: permission denied${where ? ` on ${where}` : ""}; ${unchanged}. Run the deploy as the user that owns it, or fix its ownership (chown -R).`;
   }
-  if (code === "ENOSPC") return `the disk is full (${where}).\nFix: free space, or lower --keep, then retry; the current release was not changed.`;
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
