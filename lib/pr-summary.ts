@@ -31,7 +31,7 @@ export interface MovedPage {
    * What the old address does in the head: a redirect (aliases), a page still lives there, or
    * nothing (readers following an old link get "page not found"). Unknown when the head did not build.
    */
-  oldUrlNow: { kind: 'redirect'; to: string } | { kind: 'page'; page: PageRef } | { kind: 'gone' } | { kind: 'unknown' };
+  oldUrlNow: { kind: 'redirect'; to: string; page?: PageRef } | { kind: 'page'; page: PageRef } | { kind: 'gone' } | { kind: 'unknown' };
 }
 
 export interface ProblemText {
@@ -146,12 +146,17 @@ function movedLine(m: MovedPage, link: (p: PageRef) => string, s: PrSummary): st
   const now = m.oldUrlNow;
   switch (now.kind) {
     case 'redirect':
-      return `${head}. Its old address ${old} redirects to ${s.previewUrl ? `[${code(now.to)}](${absolute(now.to, s.previewUrl)})` : code(now.to)}.`;
+      if (m.renamedTo && now.page?.file === m.renamedTo.file) return `${head}. Its old address ${old} still works: it redirects there.`;
+      return `${head}. Its old address ${old} redirects to ${now.page ? link(now.page) : code(now.to)}.`;
     case 'page':
       if (m.renamedTo && now.page.file === m.renamedTo.file) return `${head}. Its address ${old} stays the same.`;
       return `${head}. Its old address ${old} now shows ${link(now.page)}.`;
-    case 'gone':
-      return `${head}. **Its old address ${old} no longer works**: links and alerts pointing there get "page not found".`;
+    case 'gone': {
+      const fix = m.renamedTo
+        ? ` To keep it working, add ${code(`aliases: [${m.oldPath}]`)} to the front matter of ${code(m.renamedTo.file)}.`
+        : ` If another page replaces it, add ${code(`aliases: [${m.oldPath}]`)} to that page's front matter.`;
+      return `${head}. **Its old address ${old} no longer works**: links and alerts pointing there get "page not found".${fix}`;
+    }
     case 'unknown':
       return `${head}. Its old address was ${old} (not checked: the site did not build).`;
   }

@@ -30,6 +30,7 @@ import { walk } from '../lib/walk.ts';
 import { staticIncludes } from '../lib/handlebars-includes.ts';
 import { PARTIAL_EXTENSIONS, readPartials } from '../lib/partial-sources.ts';
 import { targetPermalink } from '../plugins/permalinks.ts';
+import { URL_LIST_FILE, type UrlList } from '../lib/url-history.ts';
 
 export interface SummaryOptions {
   /** Project root, in a git checkout of the head. */
@@ -65,12 +66,13 @@ export async function summarize(options: SummaryOptions): Promise<PrSummary> {
   }
 
   const pages = new Map<string, Page>(); // by source path (relative to src/)
-  const byOutput = new Map<string, Page>(); // by output file (`queues/x/index.html`)
+  let urls: UrlList | undefined;
   if (result) {
     for (const [key, file] of Object.entries(result.files as unknown as Record<string, Page>)) {
-      byOutput.set(key.split(path.sep).join('/'), file);
       if (file.source && file.url && key.endsWith('.html')) pages.set(file.source, file);
     }
+    const list = result.files[URL_LIST_FILE]?.contents;
+    if (list) urls = JSON.parse(list.toString('utf8')) as UrlList;
   }
   const srcRel = path.relative(root, result?.ctx.source ?? path.join(root, 'src')).split(path.sep).join('/');
   const inSource = (p: string) => (p.startsWith(`${srcRel}/`) && isMarkdown(p) ? p.slice(srcRel.length + 1) : undefined);
@@ -89,10 +91,9 @@ export async function summarize(options: SummaryOptions): Promise<PrSummary> {
     const now = inSource(change.path);
     const before = change.status === 'renamed' ? inSource(change.from) : change.status === 'deleted' ? now : undefined;
     if (change.status === 'renamed' && before && now) {
-      summary.moved.push(moved(before, srcRel, result, byOutput, ref, ref(now)));
+      summary.moved.push(moved(before, srcRel, urls, ref, ref(now)));
       touched.add(now);
-    } else if (change.status === 'deleted' && before) summary.moved.push(moved(before, srcRel, result, byOutput, ref));
-    else if (change.status === 'renamed' && before) summary.moved.push(moved(before, srcRel, result, byOutput, ref));
+    } else if (before && (change.status === 'deleted' || change.status === 'renamed')) summary.moved.push(moved(before, srcRel, urls, ref));
     else if (now && change.status !== 'deleted') {
       (change.status === 'modified' ? summary.changed : summary.added).push(ref(now));
       touched.add(now);
@@ -152,25 +153,20 @@ function partialFile(dir: string, root: string, name: string): string {
   return path.relative(root, path.join(dir, name + ext)).split(path.sep).join('/');
 }
 
-/** A page that is gone from its old place, and what its old address does in the head. */
-function moved(before: string, srcRel: string, result: BuildResult | undefined, byOutput: Map<string, Page>, ref: (s: string) => PageRef, renamedTo?: PageRef): MovedPage {
-  const permalink = targetPermalink(before);
-  const oldPath = urlFromPermalink(permalink);
+/**
+ * What the head does at a page's old address, from its URL list (urls.json, lib/url-history.ts:
+ * site paths without the base path): a page lives there, an `aliases:` redirect leads on, or nothing.
+ */
+function moved(before: string, srcRel: string, urls: UrlList | undefined, ref: (s: string) => PageRef, renamedTo?: PageRef): MovedPage {
+  const oldPath = urlFromPermalink(targetPermalink(before));
   const base: MovedPage = { file: `${srcRel}/${before}`, oldPath, renamedTo, oldUrlNow: { kind: 'unknown' } };
-  if (!result) return base;
-  const out = byOutput.get(permalink ? `${permalink}/index.html` : 'index.html');
-  if (!out) return { ...base, oldUrlNow: { kind: 'gone' } };
-  if (out.source && out.url) return { ...base, oldUrlNow: { kind: 'page', page: ref(out.source) } };
-  const to = redirectTarget(out.contents?.toString('utf8') ?? '');
-  if (to) return { ...base, oldUrlNow: { kind: "redirect", to } };
-  return { ...base, oldUrlNow: { kind: 'gone' } };
-}
-
-/** Where a generated redirect page sends readers: its meta refresh, else its canonical link. */
-export function redirectTarget(html: string): string | undefined {
-  const refresh = /<meta[^>]+http-equiv=["']?refresh["']?[^>]*content=["']?\s*\d+\s*;\s*url=([^"'>\s]+)/i.exec(html);
-  if (refresh) return refresh[1];
-  return /<link[^>]+rel=["']?canonical["']?[^>]*href=["']?([^"'>\s]+)/i.exec(html)?.[1];
+  if (!urls) return base;
+  const page = urls.pages.find((p) => p.url === oldPath);
+  if (page) return { ...base, oldUrlNow: { kind: 'page', page: ref(page.source) } };
+  const to = urls.redirects[oldPath];
+  if (to === undefined) return { ...base, oldUrlNow: { kind: 'gone' } };
+  const target = urls.pages.find((p) => p.url === to);
+  return { ...base, oldUrlNow: { kind: 'redirect', to, page: target ? ref(target.source) : undefined } };
 }
 
 function problemText(p: Problem) {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseNameStatus } from '../lib/git-diff.ts';
 import { COMMENT_MARKER, escapeText, renderComment, renderSummary, type PrSummary } from '../lib/pr-summary.ts';
-import { main, redirectTarget } from '../scripts/pr-summary.ts';
+import { main } from '../scripts/pr-summary.ts';
 import { cli, writeProject } from './helpers/cli.ts';
 import { tempDir } from './helpers/fixtures.ts';
 
@@ -45,7 +45,7 @@ describe('renderSummary', () => {
     changed: [{ file: 'src/drafts/wip.md', note: 'not published (a draft)' }],
     viaPartials: [{ file: 'src/x.md', title: 'X', url: '/previews/pr-7/x/', partials: ['partials/a.md', 'partials/b.md'] }],
     moved: [
-      { file: 'src/old.md', oldPath: '/old/', oldUrlNow: { kind: 'redirect', to: '/previews/pr-7/new/' } },
+      { file: 'src/old.md', oldPath: '/old/', oldUrlNow: { kind: 'redirect', to: '/new/', page: { file: 'src/new.md', title: 'New', url: '/previews/pr-7/new/' } } },
       { file: 'src/gone.md', oldPath: '/gone/', oldUrlNow: { kind: 'gone' } },
     ],
     siteWide: ['site.yml'],
@@ -74,8 +74,8 @@ describe('renderSummary', () => {
 
 ### Pages removed or renamed (2)
 
-- \`src/old.md\` removed. Its old address \`/old/\` redirects to [\`/previews/pr-7/new/\`](https://runbooks.example.com/previews/pr-7/new/).
-- \`src/gone.md\` removed. **Its old address \`/gone/\` no longer works**: links and alerts pointing there get "page not found".
+- \`src/old.md\` removed. Its old address \`/old/\` redirects to [New](https://runbooks.example.com/previews/pr-7/new/) (\`src/new.md\`).
+- \`src/gone.md\` removed. **Its old address \`/gone/\` no longer works**: links and alerts pointing there get "page not found". If another page replaces it, add \`aliases: [/gone/]\` to that page's front matter.
 
 ### Problems (0 errors, 1 warning)
 
@@ -105,11 +105,6 @@ describe('renderSummary', () => {
     expect(escapeText('<img src=x onerror=alert(1)> [a](javascript:x) @org/team\nnext')).toBe('\\<img src=x onerror=alert\\(1\\)\\> \\[a\\]\\(javascript:x\\) @\u200borg/team next');
   });
 
-  it('finds the target of a redirect page', () => {
-    expect(redirectTarget('<meta http-equiv="refresh" content="0; url=/previews/pr-7/new/">')).toBe('/previews/pr-7/new/');
-    expect(redirectTarget('<link rel="canonical" href="/new/">')).toBe('/new/');
-    expect(redirectTarget('<p>a page</p>')).toBeUndefined();
-  });
 });
 
 const SITE = `title: PR test
@@ -133,6 +128,7 @@ const BASE_FILES: Record<string, string> = {
   'src/queues/index.md': '---\ntitle: Queues\norder: [backlog, old-name]\n---\nQueues.\n',
   'src/queues/backlog.md': runbook('Queue backlog', '2026-11-01', `## Meaning\n\n${LONG}\n`),
   'src/queues/old-name.md': runbook('Old name', '2026-11-01', `## Meaning\n\nThe old name.\n\n${LONG}\n`),
+  'src/queues/forgotten.md': runbook('Forgotten', '2026-11-01', `## Meaning\n\nRenamed without an alias.\n\n${LONG}\n`),
   'src/queues/stale.md': runbook('Stale runbook', '2026-01-10', '## Meaning\n\nNot reviewed this year.\n'),
   'src/monitoring/alert-levels.md': '---\ntitle: Alert levels\n---\n{{> alerts/levels}}\n',
   'src/monitoring/escalation.md': '---\ntitle: Escalation\n---\n{{> runbook/escalation}}\n',
@@ -172,6 +168,10 @@ describe('npm run pr-summary on a real diff of two commits', () => {
       'src/deploys/moved/index.md': BASE_FILES['src/deploys/moved.md']!,
     });
     fs.renameSync(path.join(repo, 'src/queues/old-name.md'), path.join(repo, 'src/queues/renamed.md'));
+    fs.renameSync(path.join(repo, 'src/queues/forgotten.md'), path.join(repo, 'src/queues/remembered.md'));
+    // the editor kept the old address working for one of the two renamed pages
+    const renamed = fs.readFileSync(path.join(repo, 'src/queues/renamed.md'), 'utf8');
+    fs.writeFileSync(path.join(repo, 'src/queues/renamed.md'), renamed.replace('last_reviewed:', 'aliases: [/queues/old-name/]\nlast_reviewed:'));
     fs.rmSync(path.join(repo, 'src/deploys/retired.md'));
     fs.rmSync(path.join(repo, 'src/deploys/moved.md'));
     git(repo, 'add', '-A');
@@ -222,16 +222,17 @@ describe('npm run pr-summary on a real diff of two commits', () => {
 
 **Every page may look different:** this pull request changes \`partials/footer.hbs\`.
 
-### Pages removed or renamed (3)
+### Pages removed or renamed (4)
 
 - \`src/deploys/moved.md\` renamed to [Moved into a folder](${P}/deploys/moved/) (\`src/deploys/moved/index.md\`). Its address \`/deploys/moved/\` stays the same.
-- \`src/deploys/retired.md\` removed. **Its old address \`/deploys/retired/\` no longer works**: links and alerts pointing there get "page not found".
-- \`src/queues/old-name.md\` renamed to [Old name](${P}/queues/renamed/) (\`src/queues/renamed.md\`). **Its old address \`/queues/old-name/\` no longer works**: links and alerts pointing there get "page not found".
+- \`src/deploys/retired.md\` removed. **Its old address \`/deploys/retired/\` no longer works**: links and alerts pointing there get "page not found". If another page replaces it, add \`aliases: [/deploys/retired/]\` to that page's front matter.
+- \`src/queues/forgotten.md\` renamed to [Forgotten](${P}/queues/remembered/) (\`src/queues/remembered.md\`). **Its old address \`/queues/forgotten/\` no longer works**: links and alerts pointing there get "page not found". To keep it working, add \`aliases: [/queues/forgotten/]\` to the front matter of \`src/queues/remembered.md\`.
+- \`src/queues/old-name.md\` renamed to [Old name](${P}/queues/renamed/) (\`src/queues/renamed.md\`). Its old address \`/queues/old-name/\` still works: it redirects there.
 
 ### Problems (0 errors, 1 warning)
 
 - warning \`src/queues/index.md:3:1\` \\\`order\\\` lists "old-name", but this folder has no page or subfolder of that name
-  hint: Use file names without .md: backlog, new-page, renamed, stale.
+  hint: Use file names without .md: backlog, new-page, remembered, renamed, stale.
 
 ### Runbooks due for review (1)
 
@@ -255,7 +256,7 @@ describe('npm run pr-summary on a real diff of two commits', () => {
     expect(r.comment).toContain(
       '### Problems (1 error, 1 warning)\n\n' +
         '- warning `src/queues/index.md:3:1` \\`order\\` lists "old-name", but this folder has no page or subfolder of that name\n' +
-        '  hint: Use file names without .md: backlog, new-page, renamed, stale.\n' +
+        '  hint: Use file names without .md: backlog, new-page, remembered, renamed, stale.\n' +
         '- **error** `src/queues/new-page.md:5:16` the link to deploys/rollback.md goes to no page or file \\(looked for queues/deploys/rollback.md in the source folder\\)\n' +
         '  hint: Check the file name and folder; links are relative to this file, e.g. ../deploys/rollback.md.\n',
     );
@@ -264,7 +265,7 @@ describe('npm run pr-summary on a real diff of two commits', () => {
     const check = cli(repo, ['--check']);
     expect(check.code).toBe(1);
     expect(check.stderr).toContain('src/queues/new-page.md:5:16  the link to deploys/rollback.md goes to no page or file (looked for queues/deploys/rollback.md in the source folder)\n    hint: Check the file name and folder; links are relative to this file, e.g. ../deploys/rollback.md.\n');
-    expect(check.stderr).toContain('src/queues/index.md:3:1  `order` lists "old-name", but this folder has no page or subfolder of that name\n    hint: Use file names without .md: backlog, new-page, renamed, stale.\n');
+    expect(check.stderr).toContain('src/queues/index.md:3:1  `order` lists "old-name", but this folder has no page or subfolder of that name\n    hint: Use file names without .md: backlog, new-page, remembered, renamed, stale.\n');
     expect(r.comment).toContain('### Runbooks due for review\n\nNot known: the check stopped before review dates were read.\n');
     git(repo, 'reset', '-q', '--hard', 'HEAD~1');
   });
