@@ -5,7 +5,7 @@
  *
  * Scans every byte that is published or feeds a page: the files of src/ (pages, images, anything),
  * site.yml (it reaches pages through helpers), layouts, partials, templates/ (inside the New runbook
- * link) and assets, in any encoding and at any size (lib/secret-scan.ts), and the names of all
+ * link), assets and an mkdocs.yml above src/ (navigation labels), in any encoding and at any size (lib/secret-scan.ts), and the names of all
  * those files and their folders (they become URLs). The rules: lib/secret-scan.ts.
  */
 import fs from 'node:fs';
@@ -13,6 +13,7 @@ import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
 import { ALLOW_MARKER, chunksOf, findSecrets, findSecretsInMany, isPlainUtf8, scanBytes, WINDOW, type SecretFinding } from '../lib/secret-scan.ts';
+import { findMkdocsYml } from '../lib/nav-files.ts';
 import { walk } from '../lib/walk.ts';
 
 export { ALLOW_MARKER };
@@ -21,12 +22,15 @@ const HINT = `Remove it and use a placeholder (e.g. AKIAIOSFODNN7EXAMPLE, $DD_AP
 const NAME_HINT = 'Rename the file or folder: its name becomes part of the page address. If the value was ever real, rotate it now: it is in git history.';
 
 export interface SecretsOptions {
-  /** Files and folders outside src/ whose bytes reach the site; default: site.yml, layouts, partials, templates/, assets. */
+  /** Files and folders outside src/ whose bytes reach the site; default: site.yml, layouts, partials, templates/, assets, mkdocs.yml above src/. */
   places?: string[];
 }
 
 export default function secrets(ctx: BuildContext, options: SecretsOptions = {}): Metalsmith.Plugin {
-  const places = options.places ?? [path.join(ctx.root, 'site.yml'), ctx.layoutsDir, ctx.partialsDir, path.join(ctx.root, 'templates'), ctx.assetsDir];
+  // An mkdocs.yml above src/ gives the navigation its labels (lib/nav-files.ts); one inside is in `files`.
+  const mkdocs = findMkdocsYml(ctx.source);
+  const outside = mkdocs && !mkdocs.startsWith(ctx.source + path.sep) ? [mkdocs] : [];
+  const places = options.places ?? [path.join(ctx.root, 'site.yml'), ctx.layoutsDir, ctx.partialsDir, path.join(ctx.root, 'templates'), ctx.assetsDir, ...outside];
   return async function secrets(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:secrets');
     const reportAt = (shown: string, f: SecretFinding) =>

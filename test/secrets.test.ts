@@ -99,17 +99,19 @@ describe('every place that is published or feeds a page', () => {
     { file: 'src/scripts/setup.ps1', line: 3, secret: secretOf(fake('Azure AD client secret')) },
     { file: 'src/scripts/nobom.ps1', line: 2, secret: secretOf(fake('Anthropic API key')) },
     { file: 'src/dump.bin', line: 2, secret: secretOf(fake('GitHub OAuth token')) },
+    { file: 'mkdocs.yml', line: 3, secret: secretOf(fake('Twilio API key')) },
   ];
 
   beforeAll(() => {
     project = tempDir('secret-places-');
-    const [site, layout, partial, template, asset, ps1, nobom, dump] = places;
+    const [site, layout, partial, template, asset, ps1, nobom, dump, mkdocs] = places;
     writeProject(project, {
       'site.yml': `title: Runbooks\n# deploy with ${site!.secret}\n`,
       'layouts/default.hbs': `<title>{{page.title}}</title>{{{content}}}\n<!-- ${layout!.secret} -->\n`,
       'partials/note.md': `Token: ${partial!.secret}\n`,
       'templates/runbook.md': `---\ntitle: New\nstripe: ${template!.secret}\n---\n`,
       'assets/app.js': `const key = "${asset!.secret}";\n`,
+      'mkdocs.yml': `docs_dir: src\nnav:\n  - Home ${mkdocs!.secret}: index.md\n`,
       'src/index.md': '---\ntitle: Home\n---\nHome.\n',
       [`src/${folder}/page.md`]: '---\ntitle: Page\n---\nText.\n',
       'src/scripts/setup.ps1': utf16(`# setup\n$x = 1\n$secret = "${ps1!.secret}"\n`),
@@ -133,6 +135,7 @@ describe('every place that is published or feeds a page', () => {
     { file: 'src/scripts/setup.ps1 (UTF-16 with a BOM)', line: 3 },
     { file: 'src/scripts/nobom.ps1 (UTF-16 without a BOM)', line: 2 },
     { file: 'src/dump.bin (NUL bytes)', line: 2 },
+    { file: 'mkdocs.yml (navigation labels, above src/)', line: 3 },
   ]) {
     it(`scans ${p.file}`, () => {
       const file = p.file.replace(/ \(.*/, '');
