@@ -29,7 +29,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|test/\\.tmp)' },
+    exclude: { path: '^(node_modules|test/\\.tmp|bench/\\.work)' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { extensions: ['.ts', '.mts', '.mjs', '.js', '.d.mts'] },

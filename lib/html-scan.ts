@@ -140,14 +140,16 @@ export function scanHtml(html: string): HtmlScan & { headings: HeadingTag[]; sec
   return { ids, links, headings, sections };
 }
 
-const remembered = new WeakMap<Buffer, HtmlScan>();
-
-/** Records what `contents` holds (only valid while a page keeps this exact Buffer). */
-export function rememberScan(contents: Buffer, scan: HtmlScan): void {
-  remembered.set(contents, scan);
+/**
+ * A scan handed from the headings stage to the links stage on the page (`Page.htmlScan`), valid only
+ * while the page's `contents` is this exact Buffer: a later stage that rewrites the HTML leaves it
+ * stale, and the links stage then parses the page again.
+ */
+export interface PageScan extends HtmlScan {
+  of: Buffer;
 }
 
-/** The scan of exactly this Buffer, if a stage recorded one. */
-export function recallScan(contents: Buffer): HtmlScan | undefined {
-  return remembered.get(contents);
+/** The handed-over scan of `contents`, if it is still the HTML the scan was made of. */
+export function scanOf(contents: Buffer, handed: PageScan | undefined): HtmlScan | undefined {
+  return handed?.of === contents ? handed : undefined;
 }

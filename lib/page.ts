@@ -3,6 +3,7 @@
  * are plain objects; this is the shape our plugins agree on.
  */
 import type { FrontMatter } from './schema.ts';
+import type { LinkTag, PageScan } from './html-scan.ts';
 import type { SearchSection } from './search-sections.ts';
 
 export interface Heading {
@@ -60,6 +61,26 @@ export interface Page extends Omit<FrontMatter, 'title' | 'type'> {
   reviewOverdue?: { days: number; since: string };
   /** The page's search sections, the first with an empty heading (set by the headings stage). */
   searchSections?: SearchSection[];
+  /** Ids and links of the page's HTML, from the headings stage's scan, for the links stage. */
+  htmlScan?: PageScan;
+  /** The render cache's answer for this page, from the markdown stage to the headings stage. */
+  renderCache?: CacheEntry;
+}
+
+/** One page after the markdown and headings stages, as the render cache keeps it (lib/render-cache.ts). */
+export interface RenderedPage {
+  html: string;
+  headings: Heading[];
+  ids: string[];
+  links: LinkTag[];
+  /** The search stage's sections of the page, split with an empty title (lib/search-sections.ts). */
+  sections: SearchSection[];
+}
+
+/** A page's render-cache key, and what an earlier build rendered for it when there was a record. */
+export interface CacheEntry {
+  key: string;
+  hit?: RenderedPage;
 }
 
 export type Files = Record<string, Page>;

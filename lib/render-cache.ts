@@ -21,20 +21,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import type { Diagnostics } from './diagnostics.ts';
-import type { LinkTag } from './html-scan.ts';
-import type { Heading } from './page.ts';
-import type { SearchSection } from './search-sections.ts';
+import type { CacheEntry, RenderedPage } from './page.ts';
 import { walk } from './walk.ts';
 
-/** One page after the markdown and headings stages. */
-export interface RenderedPage {
-  html: string;
-  headings: Heading[];
-  ids: string[];
-  links: LinkTag[];
-  /** The search stage's sections of the page, split with an empty title (lib/search-sections.ts). */
-  sections: SearchSection[];
-}
 
 /**
  * File format: `RSC1`, then one record per page: its key (27 ASCII characters, a base64url
@@ -60,7 +49,6 @@ export class RenderCache {
   private readonly reused = new Map<string, Span>();
   /** Keys written to the next file already. */
   private readonly written = new Set<string>();
-  private readonly pending = new WeakMap<object, { key: string; hit?: RenderedPage }>();
   private next: { fd: number; file: string } | undefined;
   /** Bytes for the next file not written yet: written in chunks of ~1 MB, not two calls a page. */
   private buffered: Buffer[] = [];
@@ -109,10 +97,10 @@ export class RenderCache {
   }
 
   /**
-   * Looks a page up and remembers its key for the headings stage (`take`), which stores the
-   * result when it was not found.
+   * Looks a page's key up. The markdown stage hands the answer to the headings stage on the page
+   * (`Page.renderCache`), which stores the result when it was not found.
    */
-  lookup(page: object, key: string): RenderedPage | undefined {
+  lookup(key: string): CacheEntry {
     const at = this.index.get(key);
     let hit: RenderedPage | undefined;
     if (at && this.fd !== undefined) {
@@ -124,15 +112,7 @@ export class RenderCache {
         hit = undefined; // a damaged record: render the page
       }
     }
-    this.pending.set(page, { key, hit });
-    return hit;
-  }
-
-  /** What `lookup` found for a page (once): its key, and the cached result when there was one. */
-  take(page: object): { key: string; hit?: RenderedPage } | undefined {
-    const found = this.pending.get(page);
-    this.pending.delete(page);
-    return found;
+    return { key, hit };
   }
 
 

@@ -6,10 +6,9 @@
  */
 import GithubSlugger from 'github-slugger';
 import type Metalsmith from 'metalsmith';
-import { rememberScan, scanHtml, type HeadingTag, type LinkTag } from '../lib/html-scan.ts';
+import { scanHtml, type HeadingTag, type LinkTag } from '../lib/html-scan.ts';
 import type { BuildContext } from '../lib/context.ts';
-import type { Files, Heading, Page } from '../lib/page.ts';
-import type { RenderedPage } from '../lib/render-cache.ts';
+import type { Files, Heading, Page, RenderedPage } from '../lib/page.ts';
 import { searchSections, type SearchSection } from '../lib/search-sections.ts';
 import { escapeHtml } from '../lib/text.ts';
 
@@ -38,12 +37,13 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
     for (const key of Object.keys(pages)) {
       if (!key.endsWith('.html')) continue;
       const page = pages[key]!;
-      const cached = cache?.take(page);
+      const cached = page.renderCache;
+      delete page.renderCache; // handed over once: a later run of this stage renders afresh
       if (cached?.hit) {
         // Rendered by an earlier build (lib/render-cache.ts): this stage's results come with it.
         page.headings = cached.hit.headings;
         page.searchSections = cached.hit.sections;
-        rememberScan(page.contents, { ids: new Set(cached.hit.ids), links: cached.hit.links });
+        page.htmlScan = { of: page.contents, ids: new Set(cached.hit.ids), links: cached.hit.links };
         continue;
       }
       const html = page.contents.toString('utf8');
@@ -81,7 +81,7 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
       // The text before the first h2 gets no heading: the search stage names it after the page.
       const sections = searchSections(scan.sections, '', (h) => ids.get(h));
       if (!edits.length) {
-        rememberScan(page.contents, { ids: scan.ids, links: scan.links });
+        page.htmlScan = { of: page.contents, ids: scan.ids, links: scan.links };
         done(cached?.key, page, { html, headings: list, ids: [...scan.ids], links: scan.links }, sections);
         continue;
       }
@@ -89,7 +89,7 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
       page.contents = Buffer.from(final);
       const moved = (p: number) => edits.reduce((sum, e) => (e.at <= p ? sum + e.delta : sum), p);
       const links = [...scan.links.map((l) => ({ ...l, start: moved(l.start), end: moved(l.end) })), ...added].sort((x, y) => x.start - y.start);
-      rememberScan(page.contents, { ids: scan.ids, links });
+      page.htmlScan = { of: page.contents, ids: scan.ids, links };
       done(cached?.key, page, { html: final, headings: list, ids: [...scan.ids], links }, sections);
     }
     debug('done');

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { stripBase, withBase } from '../lib/base.ts';
 import type { BuildContext } from '../lib/context.ts';
 import { lineColumnAt } from '../lib/diagnostics.ts';
-import { recallScan, scanHtml, type HtmlScan } from '../lib/html-scan.ts';
+import { scanHtml, scanOf, type HtmlScan } from '../lib/html-scan.ts';
 import type { Files, Page } from '../lib/page.ts';
 import { sourceBody } from '../lib/source-text.ts';
 import { escapeHtml } from '../lib/text.ts';
@@ -49,7 +49,7 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
       if (key.endsWith('.html') && file.url) {
         bySource.set(file.source, file);
         byUrl.set(file.url, file);
-        scans.set(key, recallScan(file.contents) ?? scanPage(file.contents.toString('utf8')));
+        scans.set(key, scanOf(file.contents, file.htmlScan) ?? scanPage(file.contents.toString('utf8')));
       } else {
         statics.add(key.split(path.sep).join('/'));
       }

@@ -18,6 +18,7 @@ import markdownPlugin from '@metalsmith/markdown';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
 import { markdownReady, renderMarkdown } from '../lib/markdown-engine.mjs';
+import type { Files } from '../lib/page.ts';
 import { readableHtml } from '../lib/readable.ts';
 
 export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
@@ -28,9 +29,10 @@ export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
     // the headings stage (lib/render-cache.ts); the headings stage then only takes its results.
     const render = markdownPlugin({
       render: (text: string, _options: object, context: { path: string }) => {
-        const page = files[context.path]!;
-        const hit = cache?.lookup(page, cache.key(ctx.html.expand(text)));
-        return hit ? hit.html : readableHtml(ctx.html.restore(renderMarkdown(text)));
+        const page = (files as unknown as Files)[context.path]!;
+        const entry = cache?.lookup(cache.key(ctx.html.expand(text)));
+        page.renderCache = entry;
+        return entry?.hit ? entry.hit.html : readableHtml(ctx.html.restore(renderMarkdown(text)));
       },
     } as never);
     // Rendering starts in a promise callback, outside the stage wrapper's try/catch (lib/stage.ts):

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stages } from '../build.ts';
 import { createContext } from '../lib/context.ts';
-import { recallScan } from '../lib/html-scan.ts';
+import { scanOf } from '../lib/html-scan.ts';
 import type { Files } from '../lib/page.ts';
 import { scanPage } from '../plugins/links.ts';
 import { ROOT } from './helpers/cli.ts';
@@ -34,7 +34,7 @@ describe('the headings stage scan, reused by the links stage', () => {
       const pages = await throughHeadings(root);
       expect(pages.length).toBeGreaterThan(0);
       for (const [key, page] of pages) {
-        const remembered = recallScan(page.contents);
+        const remembered = scanOf(page.contents, page.htmlScan);
         expect(remembered, key).toBeDefined();
         const fresh = scanPage(page.contents.toString('utf8'));
         expect({ ids: [...remembered!.ids].sort(), links: remembered!.links }, key).toEqual({ ids: [...fresh.ids].sort(), links: fresh.links });
