@@ -1,7 +1,7 @@
 /**
  * Build benchmark: our build against Hugo on the same generated corpus.
  *
- *   npm run bench -- [--sizes 1000,10000] [--runs 3] [--no-hugo] [--edit-latency] [--one-folder 20000] [--ref <rev>]
+ *   npm run bench -- [--sizes 1000,10000] [--runs 3] [--no-hugo] [--edit-latency] [--one-folder 20000] [--ref <rev>] [--no-search]
  *
  * For each size N: the corpus is generated once (bench/generate.ts, cached in bench/.work/); then one
  * warm-up and --runs counted runs, each a fresh process, interleaved so that drift of the machine hits
@@ -23,6 +23,7 @@ import { ROOT, WORK } from './lib/paths.ts';
 import { GNU_TIME, haveGnuTime } from './lib/process.ts';
 import { emptyTrash } from './lib/quiet.ts';
 import { printResults, summarize, oneFolderVerdict, writeResults, type OneFolderResult, type SizeResult } from './lib/report.ts';
+import { measureSearch, printSearch, type SearchSpeed } from './lib/search-speed.ts';
 import { takeSnapshot } from './lib/snapshot.ts';
 import { mbs, secs } from './lib/stats.ts';
 
@@ -35,12 +36,14 @@ interface Options {
   oneFolder?: number;
   /** Measure this git revision (`git archive`) instead of the working tree. */
   ref?: string;
+  /** Search speed per size (bench/lib/search-speed.ts); `--no-search` skips it. */
+  search: boolean;
 }
 
-const USAGE = 'Usage: npm run bench -- [--sizes 1000,10000] [--runs 3] [--no-hugo] [--edit-latency] [--one-folder 20000] [--ref <git revision>]';
+const USAGE = 'Usage: npm run bench -- [--sizes 1000,10000] [--runs 3] [--no-hugo] [--edit-latency] [--one-folder 20000] [--ref <git revision>] [--no-search]';
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sizes: [1000, 10000], runs: 3, hugo: true, editLatency: false };
+  const o: Options = { sizes: [1000, 10000], runs: 3, hugo: true, editLatency: false, search: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -51,6 +54,7 @@ function parseArgs(argv: string[]): Options {
     if (a === '--sizes') o.sizes = value().split(',').filter(Boolean).map((s) => Number(s.trim()));
     else if (a === '--runs') o.runs = Number(value());
     else if (a === '--no-hugo') o.hugo = false;
+    else if (a === '--no-search') o.search = false;
     else if (a === '--edit-latency') o.editLatency = true;
     else if (a === '--one-folder') o.oneFolder = Number(value());
     else if (a === '--ref') o.ref = value();
@@ -114,9 +118,11 @@ async function main(): Promise<number> {
   console.log(`code under test: snapshot ${snapshot.hash} of commit ${snapshot.commit?.slice(0, 7) ?? '?'}${snapshot.dirty ? ' + uncommitted changes' : ''} -> ${path.relative(ROOT, snapshot.dir)}`);
 
   const results: SizeResult[] = [];
+  const searches: SearchSpeed[] = [];
   for (const n of options.sizes) {
     const r = await measureCorpus(snapshot.dir, ensureCorpus(n), options.runs, n <= 20_000 ? hugoSites : [], true);
     if (options.editLatency) r.editLatency = await measureEditLatency(snapshot.dir, r.corpus, 10);
+    if (options.search) searches.push(await measureSearch(snapshot.dir, r.corpus));
     results.push(r);
   }
   const oneFolder: OneFolderResult[] = [];
@@ -129,6 +135,7 @@ async function main(): Promise<number> {
 
   emptyTrash();
   printResults(results, oneFolder, options.runs);
+  for (const s of searches) printSearch(s);
   writeResults(results, oneFolder, options.runs, snapshot, hugo);
   const failed = results.some((r) => summarize(r, 'ours', results).verdict === 'FAIL') || oneFolder.some((o) => oneFolderVerdict(o).verdict === 'FAIL');
   return failed ? 1 : 0;

@@ -23,6 +23,7 @@ const SEPARATOR = /[._-]/;
 const HUMP = /([\p{Ll}\p{N}])(\p{Lu})|(\p{Lu})(\p{Lu}\p{Ll})/gu;
 const MARKS = /[\u0300-\u036f]/g;
 const ASCII = /^[\x00-\x7f]*$/;
+const PLAIN = /^[a-z0-9]+$/;
 
 /** Lower case without accents. */
 export function fold(s) {
@@ -42,6 +43,8 @@ export function stem(t) {
 
 /** The parts of one raw word (already matched by WORD), folded and stemmed. */
 export function wordParts(raw) {
+  // Most words are plain lower-case ASCII: nothing to split or fold.
+  if (PLAIN.test(raw)) return [raw];
   const parts = [];
   for (const piece of raw.split(SEPARATOR)) {
     for (const hump of piece.replace(HUMP, '$1$3 $2$4').split(' ')) {
@@ -65,8 +68,13 @@ export function joins(parts) {
 
 /** Terms a stretch of text is indexed under, in order, with repeats (for term frequency). */
 export function indexTerms(text, out = []) {
-  for (const m of text.matchAll(WORD)) {
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
     const parts = wordParts(m[0]);
+    if (parts.length === 1) {
+      if (keep(parts[0])) out.push(stem(parts[0]));
+      continue;
+    }
     for (const p of parts) if (keep(p)) out.push(stem(p));
     for (const j of joins(parts)) out.push(j);
   }
