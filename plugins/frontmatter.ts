@@ -12,6 +12,7 @@ import matter from 'gray-matter';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
 import { adoptToolFields, isIndexSource, pageName, titleFromName } from '../lib/conventions.ts';
+import { layoutName } from '../lib/layouts.ts';
 import { isMarkdown, type Files, type Page } from '../lib/page.ts';
 import { frontMatterFields, frontMatterSchema, runbookRequiredFields, type FrontMatter } from '../lib/schema.ts';
 import { normalizeNewlines } from '../lib/text.ts';
@@ -122,7 +123,7 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
         });
       }
 
-      if (fm.layout !== undefined && !options.layouts.includes(fm.layout.replace(/\.(hbs|html)$/, ''))) {
+      if (fm.layout !== undefined && !options.layouts.includes(layoutName(fm.layout))) {
         report({
           code: 'frontmatter/layout',
           line: lineOfKey(yamlText ?? '', ['layout'], 2),
@@ -291,17 +292,4 @@ function parse(text: string, report: (i: Parameters<BuildContext['diagnostics'][
 function lineEnd(text: string, at: number): number {
   const n = text.indexOf('\n', at);
   return n === -1 ? text.length : n;
-}
-
-/** Names of the layouts in a folder (file names without extension). */
-export function listLayouts(dir: string): string[] {
-  try {
-    return fs
-      .readdirSync(dir)
-      .filter((f) => /\.(hbs|html)$/.test(f))
-      .map((f) => f.replace(/\.(hbs|html)$/, ''))
-      .sort();
-  } catch {
-    return [];
-  }
 }

@@ -22,6 +22,7 @@ import { withBase } from '../lib/base.ts';
 import type { BuildContext } from '../lib/context.ts';
 import { alertPublicUrl } from '../lib/alert-url.ts';
 import { CspFiller } from '../lib/csp.ts';
+import { layoutFile, layoutName } from '../lib/layouts.ts';
 import { NavRenderer, tocHtml } from '../lib/nav.ts';
 import type { Files, Page } from '../lib/page.ts';
 import { breakIdentifier } from '../lib/readable.ts';
@@ -50,14 +51,13 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
     const template = (name: string) => {
       let t = compiled.get(name);
       if (!t) {
-        const file = path.join(directory, `${name}.hbs`);
-        t = ctx.hbs.compile(fs.readFileSync(file, 'utf8'), { preventIndent: true });
+        t = ctx.hbs.compile(fs.readFileSync(layoutFile(directory, name), 'utf8'), { preventIndent: true });
         compiled.set(name, t);
       }
       return t;
     };
-    if (!fs.existsSync(path.join(directory, `${defaultName}.hbs`))) {
-      ctx.diagnostics.reportFile(path.join(directory, `${defaultName}.hbs`), {
+    if (!fs.existsSync(layoutFile(directory, defaultName))) {
+      ctx.diagnostics.reportFile(layoutFile(directory, defaultName), {
         code: 'layout/missing',
         message: `the default layout is missing: every page needs ${defaultName}.hbs in ${path.relative(ctx.root, directory) || '.'}`,
         hint: 'Restore layouts/default.hbs from git, or set another default layout.',
@@ -104,7 +104,7 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
         newRunbookUrl: newRunbookUrl(ctx, page, srcRel, runbookTemplate),
       };
       options.extend?.(page, data);
-      const html = csp.fill(template(page.layout?.replace(/\.(hbs|html)$/, '') ?? defaultName)(data));
+      const html = csp.fill(template(layoutName(page.layout ?? defaultName))(data));
       return slots.splice(html, { content: [content], top: [nav.top(page)], section: list });
     };
 
