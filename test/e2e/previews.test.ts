@@ -32,6 +32,7 @@ let srv: string;
 let nginx: Nginx | undefined;
 let browser: Browser | undefined;
 const pages: Record<string, string[]> = {};
+const redirectPages: Record<string, string[]> = {};
 
 describe.skipIf(!!skipReason)('two previews and production in one deploy root, served by nginx', () => {
   beforeAll(async () => {
@@ -49,7 +50,9 @@ describe.skipIf(!!skipReason)('two previews and production in one deploy root, s
     for (const [name, source, base] of builds) {
       const destination = path.join(tmp, 'builds', name);
       const result = await build({ root: process.cwd(), source, destination, base });
-      pages[name] = Object.keys(result.files).filter((k) => k.endsWith('.html') && k !== '404.html');
+      // the pages (not the redirect pages of aliases and alert URLs, which nothing needs to link)
+      pages[name] = Object.entries(result.files).filter(([k, f]) => k.endsWith('.html') && k !== '404.html' && (f as { url?: string }).url).map(([k]) => k);
+      redirectPages[name] = Object.entries(result.files).filter(([k, f]) => k.endsWith('.html') && k !== '404.html' && !(f as { url?: string }).url).map(([k]) => k);
       if (name === 'production') await publish({ source: destination, target: srv });
       else await publishPreview({ target: srv, name, source: destination, publishSite: publish });
     }
@@ -71,6 +74,13 @@ describe.skipIf(!!skipReason)('two previews and production in one deploy root, s
       expect([...status].filter(([, s]) => s !== 200).map(([u, s]) => `${u} -> ${s}`), name).toEqual([]);
       // the crawl reached every page of that build
       for (const k of pages[name]!) expect(status.has(prefix + k.replace(/index\.html$/, '')), `${name}: ${k}`).toBe(true);
+    }
+    // the redirect pages (alert URLs, aliases) answer inside the preview too
+    expect(redirectPages['pr-1']!.length).toBeGreaterThan(0);
+    for (const k of redirectPages['pr-1']!) {
+      const res = await fetch(`${nginx!.origin}/previews/pr-1/${k.replace(/index\.html$/, '')}`, { redirect: 'manual' });
+      expect(res.status, k).toBe(200);
+      expect(await res.text(), k).toContain('/previews/pr-1/');
     }
     expect(pages['pr-2']).toContain('only-in-two/index.html');
     expect((await fetch(`${nginx!.origin}/previews/pr-1/only-in-two/`)).status).toBe(404);
