@@ -15,7 +15,7 @@ import { adoptionSummary } from './lib/adoption-summary.ts';
 import { normaliseBase } from './lib/base.ts';
 import { createContext, type BuildContext, type BuildOptions } from './lib/context.ts';
 import { listLayouts } from './lib/layouts.ts';
-import { BuildFailed, formatReport, type Problem } from './lib/diagnostics.ts';
+import { BuildFailed, formatReport, printable, type Problem } from './lib/diagnostics.ts';
 import type { Page } from './lib/page.ts';
 import { cacheDirFor, cacheWanted, RenderCache, reusedText, saveOrWarn } from './lib/render-cache.ts';
 import { readSource } from './lib/read-source.ts';
@@ -242,7 +242,7 @@ export async function main(argv: string[]): Promise<number> {
     const overdue = overdueRunbooks(result);
     if (overdue.length && (cli.check || cli.strict)) {
       console.log(`Runbooks due for review (${overdue.length}):`);
-      for (const o of overdue) console.log(`  ${o.file}  owner ${o.owner}, ${o.days} days overdue (due ${o.due})`);
+      for (const o of overdue) console.log(`  ${printable(o.file)}  owner ${printable(o.owner)}, ${o.days} days overdue (due ${o.due})`);
     }
     if (cli.strict && overdue.length) {
       console.error(`Strict check failed: ${overdue.length} runbook${overdue.length === 1 ? ' is' : 's are'} overdue for review. Review each, then update its last_reviewed date.`);

@@ -15,7 +15,7 @@ import type { ReleaseWriter } from './write.ts';
 import { siteConfigSchema, type SiteConfig } from './schema.ts';
 import type { RenderCache } from './render-cache.ts';
 import { CodeShield, HtmlStash } from './shield.ts';
-import { describeZodIssue, lineOfKey } from './yaml-errors.ts';
+import { describeZodIssue, lineOfKey, yamlErrorHint, yamlErrorPosition, YamlLines } from './yaml-errors.ts';
 
 export interface BuildOptions {
   /** Project root: where site.yml, partials/, layouts/ and assets/ live. */
@@ -146,26 +146,30 @@ export function loadSiteConfig(root: string, diagnostics: Diagnostics): SiteConf
   }
   let data: unknown;
   try {
-    data = yaml.load(text) ?? {};
+    // safeLoad: js-yaml 3's `load` builds JavaScript functions and regular expressions from
+    // `!!js/function` and `!!js/regexp` tags. (gray-matter, for front matter, uses safeLoad too.)
+    data = yaml.safeLoad(text) ?? {};
   } catch (err) {
     const e = err as YamlError;
+    const at = yamlErrorPosition(text, e);
     diagnostics.reportFile(shown, {
       code: 'site/yaml',
-      line: (e.mark?.line ?? 0) + 1,
-      column: (e.mark?.column ?? 0) + 1,
+      line: at.line,
+      column: at.column,
       message: `site.yml is not valid YAML: ${e.reason ?? e.message}`,
-      hint: 'Check the indentation and that every "key: value" pair is on its own line.',
+      hint: yamlErrorHint(e, 'Check the indentation and that every "key: value" pair is on its own line.'),
       cause: err,
     });
     return siteConfigSchema.parse({ title: 'Runbooks' });
   }
   const parsed = siteConfigSchema.safeParse(data);
   if (parsed.success) return parsed.data;
+  const lines = new YamlLines(text);
   for (const issue of parsed.error.issues) {
     const d = describeZodIssue(issue);
     diagnostics.reportFile(shown, {
       code: 'site/schema',
-      line: lineOfKey(text, issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path, 1),
+      line: lineOfKey(lines, issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path, 1),
       message: `site.yml: ${d.message}`,
       hint: d.hint,
     });

@@ -31,7 +31,12 @@ export class Problem extends Error {
   readonly code: string;
 
   constructor(init: ProblemInit) {
+    // No stack trace: a problem is about the content, never about where the build noticed it, and
+    // capturing one was most of the cost of reporting 32,000 problems on one page.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    Error.stackTraceLimit = limit;
     this.name = 'Problem';
     this.file = init.file;
     this.line = init.line ?? 1;
@@ -41,19 +46,44 @@ export class Problem extends Error {
     this.code = init.code;
   }
 
-  /** `src/a.md:3:1  message` then an indented hint line. */
+  /**
+   * `src/a.md:3:1  message` then an indented hint line. Messages quote what people typed (a field
+   * name, a value, a file name); it is printed with its line breaks and control characters made
+   * visible (printable()), so nothing typed can start a line of its own: not a fake problem line,
+   * and not a GitHub Actions workflow command (`::error ...`) in a CI log.
+   */
   format(): string {
-    const head = `${this.file}:${this.line}:${this.column}  ${this.message}`;
-    return this.hint ? `${head}\n    hint: ${this.hint}` : head;
+    const head = `${printable(this.file)}:${this.line}:${this.column}  ${printable(this.message)}`;
+    return this.hint ? `${head}\n    hint: ${printable(this.hint)}` : head;
   }
 
-  /** A GitHub Actions workflow command, so the problem shows on the pull request's diff. */
+  /**
+   * A GitHub Actions workflow command, so the problem shows on the pull request's diff. Escaped as
+   * the runner's own toolkit escapes them (@actions/core command.ts): `%`, CR and LF in the text,
+   * and also `:` and `,` in the properties (a file name with a comma would otherwise cut `file=`).
+   */
   annotation(): string {
-    const esc = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-    const props = `file=${this.file},line=${this.line},col=${this.column},title=${this.code}`;
+    const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+    const prop = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+    const props = `file=${prop(this.file)},line=${this.line},col=${this.column},title=${prop(this.code)}`;
     const text = this.hint ? `${this.message} (hint: ${this.hint})` : this.message;
-    return `::${this.severity === 'error' ? 'error' : 'warning'} ${props}::${esc(text)}`;
+    return `::${this.severity === 'error' ? 'error' : 'warning'} ${props}::${data(text)}`;
   }
+}
+
+/**
+ * Text from content made safe to print on one line of a terminal or CI log: line breaks and other
+ * control characters (ANSI escapes included) are shown as escapes (`\n`, `\x1b`), and a
+ * line separator as `\u2028`, so the text stays on the line it was printed on.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    const code = c.charCodeAt(0);
+    return code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`;
+  });
 }
 
 /** Thrown once at the end of a build that found errors; carries every problem. */

@@ -27,38 +27,100 @@ export function yamlErrorPosition(yamlText: string, e: YamlError): { line: numbe
       if (count % 2 === 1) return { line: i + 1, column: lines[i]!.indexOf(quote) + 1 };
     }
   }
+  // js-yaml marks the end of a tagged value; the tag itself (`!!js/function`) is what to change.
+  const tag = /^unknown tag !<tag:yaml\.org,2002:(.+)>$/.exec(e.reason ?? '');
+  if (tag) {
+    const at = lines[markLine]!.lastIndexOf(`!!${tag[1]}`, e.mark?.column);
+    if (at !== -1) return { line: markLine + 1, column: at + 1 };
+  }
   return { line: markLine + 1, column: (e.mark?.column ?? 0) + 1 };
 }
 
-/** The 1-based line (counted from `firstLine`) where the key named by `keyPath` is written. */
-export function lineOfKey(yamlText: string, keyPath: readonly PropertyKey[], firstLine: number): number {
-  const lines = yamlText.split('\n');
-  let from = 0;
-  let found = -1;
-  for (const key of keyPath) {
-    if (typeof key === 'number') {
-      // The n-th list item after the parent key.
-      let seen = -1;
-      for (let i = from; i < lines.length; i++) {
-        if (/^\s*-\s/.test(lines[i]!) || /^\s*-$/.test(lines[i]!)) seen++;
-        if (seen === key) {
-          found = i;
-          from = i;
-          break;
-        }
-      }
-      continue;
-    }
-    const re = new RegExp(`^\\s*["']?${String(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`);
-    for (let i = from; i < lines.length; i++) {
-      if (re.test(lines[i]!)) {
-        found = i;
-        from = i + 1;
-        break;
-      }
+/** The hint for a YAML error: the general one, or what to do about a tag the safe loader refuses. */
+export function yamlErrorHint(e: YamlError, general: string): string {
+  return /^unknown tag/.test(e.reason ?? '') ? 'Tags such as !!js/function or !!binary are not allowed here: write a plain value (in quotes if it has special characters).' : general;
+}
+
+/**
+ * The lines of a YAML text, indexed once for key lookups: every line that starts a `key:` (by its
+ * key, as written plain, 'single' or "double" quoted with escapes) and every line that starts a
+ * `- ` list item. A lookup is then a binary search, not a scan of the text: looking up each of
+ * 32,000 front-matter keys by splitting and scanning the text again took 147 s for one page.
+ */
+export class YamlLines {
+  private readonly keys = new Map<string, number[]>();
+  private readonly items: number[] = [];
+
+  constructor(yamlText: string) {
+    const lines = yamlText.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (/^\s*-(\s|$)/.test(line)) this.items.push(i);
+      const key = keyOfLine(line);
+      if (key === undefined) continue;
+      const list = this.keys.get(key);
+      if (list) list.push(i);
+      else this.keys.set(key, [i]);
     }
   }
-  return found === -1 ? firstLine : firstLine + found;
+
+  /** The 1-based line (counted from `firstLine`) where the key named by `keyPath` is written. */
+  lineOf(keyPath: readonly PropertyKey[], firstLine: number): number {
+    let from = 0;
+    let found = -1;
+    for (const key of keyPath) {
+      if (typeof key === 'number') {
+        // The n-th list item after the parent key.
+        const i = firstAtOrAfter(this.items, from) + key;
+        if (i < this.items.length) {
+          found = this.items[i]!;
+          from = found;
+        }
+        continue;
+      }
+      const list = this.keys.get(String(key)) ?? [];
+      const i = firstAtOrAfter(list, from);
+      if (i < list.length) {
+        found = list[i]!;
+        from = found + 1;
+      }
+    }
+    return found === -1 ? firstLine : firstLine + found;
+  }
+}
+
+/** The key a YAML line starts (after indentation and `- ` list markers), as the parser reads it. */
+function keyOfLine(line: string): string | undefined {
+  const m = /^\s*(?:-\s+)*(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s"'#\-?:,[\]{}][^:#]*?|-[^\s:#][^:#]*?))\s*:(?:\s|$)/.exec(line);
+  if (!m) return undefined;
+  if (m[1] !== undefined) {
+    try {
+      return JSON.parse(`"${m[1]}"`) as string;
+    } catch {
+      return m[1];
+    }
+  }
+  if (m[2] !== undefined) return m[2].replace(/''/g, "'");
+  return m[3];
+}
+
+function firstAtOrAfter(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The 1-based line (counted from `firstLine`) where the key named by `keyPath` is written. Give a
+ * YamlLines when looking up more than a few keys of the same text.
+ */
+export function lineOfKey(yaml: string | YamlLines, keyPath: readonly PropertyKey[], firstLine: number): number {
+  return (typeof yaml === 'string' ? new YamlLines(yaml) : yaml).lineOf(keyPath, firstLine);
 }
 
 function describeValue(v: unknown): string {
@@ -134,12 +196,15 @@ export function editDistance(a: string, b: string): number {
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  const lower = word.toLowerCase();
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (Math.abs(c.length - word.length) > limit) continue; // the distance is at least that
+    const d = editDistance(lower, c.toLowerCase());
     if (d < bestD) {
       bestD = d;
       best = c;
     }
   }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  return bestD <= limit ? best : undefined;
 }

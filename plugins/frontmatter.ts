@@ -17,7 +17,7 @@ import { isMarkdown, type Files, type Page } from '../lib/page.ts';
 import { frontMatterFields, frontMatterSchema, runbookRequiredFields, type FrontMatter } from '../lib/schema.ts';
 import { normalizeNewlines } from '../lib/text.ts';
 import { reviewState } from '../lib/review.ts';
-import { closest, describeZodIssue, lineOfKey, yamlErrorPosition, type YamlError } from '../lib/yaml-errors.ts';
+import { closest, describeZodIssue, lineOfKey, yamlErrorHint, yamlErrorPosition, YamlLines, type YamlError } from '../lib/yaml-errors.ts';
 
 export interface FrontmatterOptions {
   /** Layout names (file names without extension) that exist in layouts/. */
@@ -25,6 +25,7 @@ export interface FrontmatterOptions {
 }
 
 const DELIMITER = /^(---|\.\.\.)[ \t]*$/;
+const KNOWN = new Set<string>(frontMatterFields);
 
 export default function frontmatter(ctx: BuildContext, options: FrontmatterOptions): Metalsmith.Plugin {
   const { site } = ctx;
@@ -61,6 +62,7 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
         continue;
       }
       const { data, body, bodyLine, yamlText } = parsed;
+      const yamlLines = new YamlLines(yamlText ?? '');
 
       // Fields of Hugo, Docusaurus, MkDocs... are understood or ignored quietly (lib/conventions.ts).
       const adopted = adoptToolFields(data, frontMatterFields);
@@ -68,9 +70,9 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
       // Unknown fields: likely typos of known ones are errors; anything else is ignored, with one
       // warning per field name for the whole site (after the loop), not one per file.
       for (const key of Object.keys(data)) {
-        if ((frontMatterFields as string[]).includes(key)) continue;
+        if (KNOWN.has(key)) continue;
         const suggestion = closest(key, frontMatterFields);
-        const line = lineOfKey(yamlText ?? '', [key], 2);
+        const line = lineOfKey(yamlLines, [key], 2);
         if (suggestion) {
           report({
             code: 'frontmatter/unknown-field',
@@ -91,7 +93,7 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
         for (const issue of result.error.issues) {
           const value = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k as string], data);
           const d = describeZodIssue(issue, value);
-          report({ code: 'frontmatter/schema', line: lineOfKey(yamlText ?? '', issue.path, 2), message: d.message, hint: d.hint });
+          report({ code: 'frontmatter/schema', line: lineOfKey(yamlLines, issue.path, 2), message: d.message, hint: d.hint });
         }
       }
       // Keep the fields that are valid, so one wrong field does not cascade into "no title" and the like.
@@ -117,7 +119,7 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
       if (typeof fm.order === 'object' && !isIndex) {
         report({
           code: 'frontmatter/order',
-          line: lineOfKey(yamlText ?? '', ['order'], 2),
+          line: lineOfKey(yamlLines, ['order'], 2),
           message: '`order` is a list only on a section page (index.md); on a page it is a number',
           hint: 'Write a number (order: 2), or move the list to this folder\'s index.md.',
         });
@@ -126,7 +128,7 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
       if (fm.layout !== undefined && !options.layouts.includes(layoutName(fm.layout))) {
         report({
           code: 'frontmatter/layout',
-          line: lineOfKey(yamlText ?? '', ['layout'], 2),
+          line: lineOfKey(yamlLines, ['layout'], 2),
           message: `there is no layout named "${fm.layout}"`,
           hint: `Use one of: ${options.layouts.join(', ')} (files in layouts/), or remove the line to use the default.`,
         });
@@ -147,7 +149,7 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
           const suggestion = closest(fm.owner, teams);
           report({
             code: 'runbook/owner',
-            line: lineOfKey(yamlText ?? '', ['owner'], 2),
+            line: lineOfKey(yamlLines, ['owner'], 2),
             message: `\`owner\` "${fm.owner}" is not a team in site.yml${suggestion ? ` — did you mean "${suggestion}"?` : ''}`,
             hint: `Use one of: ${teams.join(', ')}; new teams are added under "teams:" in site.yml.`,
           });
@@ -269,7 +271,7 @@ function parse(text: string, report: (i: Parameters<BuildContext['diagnostics'][
       line: at.line + 1,
       column: at.column,
       message: `the front matter is not valid YAML: ${e.reason ?? e.message}`,
-      hint: 'Each line is "field: value"; put values containing ":" or starting with "{", "[", "*" or "@" in quotes.',
+      hint: yamlErrorHint(e, 'Each line is "field: value"; put values containing ":" or starting with "{", "[", "*" or "@" in quotes.'),
       cause: err,
     });
     return undefined;

@@ -87,7 +87,21 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
       }
       const final = out + html.slice(at);
       page.contents = Buffer.from(final);
-      const moved = (p: number) => edits.reduce((sum, e) => (e.at <= p ? sum + e.delta : sum), p);
+      // Where an offset of the original HTML is now: moved by every edit at or before it. The edits
+      // are in document order, so this is a binary search over running totals (summing every edit
+      // for every link was 112 s for a page of 100,000 headings each followed by a link).
+      const shift: number[] = [];
+      edits.reduce((sum, e, i) => (shift[i] = sum + e.delta), 0);
+      const moved = (p: number) => {
+        let lo = 0;
+        let hi = edits.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (edits[mid]!.at <= p) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo ? p + shift[lo - 1]! : p;
+      };
       const links = [...scan.links.map((l) => ({ ...l, start: moved(l.start), end: moved(l.end) })), ...added].sort((x, y) => x.start - y.start);
       page.htmlScan = { of: page.contents, ids: scan.ids, links };
       done(cached?.key, page, { html: final, headings: list, ids: [...scan.ids], links }, sections);

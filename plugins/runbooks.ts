@@ -14,7 +14,7 @@ import { isMarkdown, type Files, type Page } from '../lib/page.ts';
 import { alertPublicUrl } from '../lib/alert-url.ts';
 import { pseudoAlphabetical } from '../lib/sort.ts';
 import { breakIdentifier } from '../lib/readable.ts';
-import { lineOfKey } from '../lib/yaml-errors.ts';
+import { YamlLines } from '../lib/yaml-errors.ts';
 
 // Every value from front matter or site.yml is written through lib/markdown-text.ts: into the HTML
 // tables as escaped text on one line (a blank line would end the HTML block), into Markdown as
@@ -55,12 +55,13 @@ export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
     // Each alert belongs to one runbook.
     const byAlert = new Map<string, Page>();
     for (const p of list) {
+      let lines: YamlLines | undefined; // indexed once a page, when it has a problem
       for (const [i, alert] of (p.alerts ?? []).entries()) {
         const other = byAlert.get(alert);
         if (other && other !== p) {
           ctx.diagnostics.report(p.source, {
             code: 'runbook/duplicate-alert',
-            line: lineOfKey(p.frontMatter ?? '', ['alerts', i], 2),
+            line: (lines ??= new YamlLines(p.frontMatter ?? '')).lineOf(['alerts', i], 2),
             message: `alert "${alert}" is already claimed by ${ctx.diagnostics.displayPath(other.source)}; an alert links to one runbook`,
             hint: 'Keep the alert in the runbook on-call should open, and link to it from the other page instead.',
           });

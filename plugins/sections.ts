@@ -18,7 +18,7 @@ import type { BuildContext } from '../lib/context.ts';
 import fs from 'node:fs';
 import { titleFromName } from '../lib/conventions.ts';
 import { emptyNavFile, findMkdocsYml, NavFileError, readCategory, readMkdocsNav, type NavFile } from '../lib/nav-files.ts';
-import { lineOfKey } from '../lib/yaml-errors.ts';
+import { YamlLines } from '../lib/yaml-errors.ts';
 import type { Navigation, Section } from '../lib/navigation.ts';
 import { isMarkdown, type Files, type Page } from '../lib/page.ts';
 import { baseName, pseudoAlphabetical } from '../lib/sort.ts';
@@ -182,13 +182,14 @@ function readNavFiles(ctx: BuildContext, files: Metalsmith.Files): NavFile {
 function checkExplicitOrder(ctx: BuildContext, index: Page, explicit: readonly string[], members: Page[], subdirs: string[]): void {
   if (!explicit.length || index.generated) return;
   const names = new Set([...members.map((p) => baseName(p.source)), ...subdirs.map((d) => d.slice(d.lastIndexOf('/') + 1))]);
+  const lines = new YamlLines(index.frontMatter ?? '');
   explicit.forEach((entry, i) => {
     const name = entry.replace(/\.(md|markdown)$/i, '');
     if (names.has(name)) return;
     ctx.diagnostics.report(index.source, {
       code: 'order/unknown-page',
       severity: 'warning',
-      line: lineOfKey(index.frontMatter ?? '', ['order', i], 2),
+      line: lines.lineOf(['order', i], 2),
       message: `\`order\` lists "${entry}", but this folder has no page or subfolder of that name`,
       hint: `Use file names without .md: ${[...names].sort().join(', ') || '(no pages yet)'}.`,
     });

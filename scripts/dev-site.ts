@@ -62,8 +62,8 @@ export class DevSite {
     return [...this.problemsByFile.values()].flat();
   }
 
-  /** Builds everything from disk. */
-  async full(): Promise<UpdateResult> {
+  /** Builds everything from disk. `afterRead` runs once src/ has been read (for tests). */
+  async full(afterRead?: () => void): Promise<UpdateResult> {
     const t0 = performance.now();
     const ctx = createContext({ ...this.options, dev: true });
     const list = stages(ctx);
@@ -74,6 +74,7 @@ export class DevSite {
     this.ms = ms;
     const raw = readSite(ctx);
     this.raw = new Map(Object.entries(raw));
+    afterRead?.();
     // Full rebuilds (start-up, a page added, a title changed...) take unchanged pages from the
     // render cache. Its entries are found by content, so they are right whatever else this run
     // found wrong: the cache is saved even when a page has a mistake. One-page updates render.

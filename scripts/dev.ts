@@ -17,7 +17,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normaliseBase, stripBase } from '../lib/base.ts';
-import { formatReport } from '../lib/diagnostics.ts';
+import { createContext, type BuildContext } from '../lib/context.ts';
+import { formatReport, printable } from '../lib/diagnostics.ts';
 import { DevSite, type UpdateResult } from './dev-site.ts';
 import { cacheDirFor, cacheWanted, reusedText } from '../lib/render-cache.ts';
 
@@ -66,15 +67,14 @@ export interface DevServerOptions {
   base?: string;
   /** Print to the terminal (off in tests). */
   log?: (line: string) => void;
+  /** Called once the first build has read src/ (tests change files at that moment). */
+  afterFirstRead?: () => void;
 }
 
 export async function startDevServer(options: DevServerOptions) {
   const log = options.log ?? ((l: string) => console.log(l));
   const site = new DevSite({ root: options.root, source: options.source, cache: options.cache, base: options.base });
-  const first = await site.full();
-  log(`Built ${site.output.size} files in ${(first.ms / 1000).toFixed(2)} s${reusedText(first.reused ?? 0)}`);
-  reportProblems();
-
+  const ctx = createContext({ root: options.root, source: options.source, dev: true });
   const clients = new Set<http.ServerResponse>();
   // Updates are numbered; each URL remembers the last update that changed it.
   let version = 0;
@@ -89,37 +89,103 @@ export async function startDevServer(options: DevServerOptions) {
     return problems.map((p) => p.format());
   }
 
+  // The watcher starts before the first build: a page deleted (or saved) while that build reads and
+  // renders is a change like any other, applied once the build is done, instead of going unseen
+  // until some later full rebuild.
+  const updates = new UpdateQueue(site, ctx, options.root, (what, r) => {
+    const problems = reportProblems();
+    log(`${what}: ${r.kind === 'full' ? 'rebuilt the site' : `re-rendered ${r.urls.join(', ')}`} in ${r.ms.toFixed(0)} ms`);
+    send('problems', problems);
+    if (r.urls.length) {
+      version++;
+      for (const u of r.urls) changedAt.set(u, version);
+      send('reload', r.urls);
+    }
+  }, (what, err) => {
+    log(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    send('problems', [String(err instanceof Error ? err.message : err)]);
+  });
+  // chokidar 4.0.3 says "ready" before it watches everything when one of the paths does not exist
+  // (a project without partials/ or assets/): a change right after that was missed. The paths
+  // that exist are watched first; the others are added once that is ready (chokidar then watches
+  // for them to appear).
+  const watched = [ctx.source, ctx.partialsDir, ctx.layoutsDir, ctx.assetsDir, path.join(ctx.root, 'site.yml')];
+  const watcher = chokidar.watch(watched.filter((p) => fs.existsSync(p)), { ignoreInitial: true });
+  watcher
+    .on('add', (f) => updates.changed(f))
+    .on('change', (f) => updates.changed(f))
+    .on('unlink', (f) => updates.changed(f, true))
+    .on('unlinkDir', (f) => updates.changed(f, true));
+  // Without this, a watcher that cannot watch (e.g. the system's inotify limit reached) fails silently.
+  watcher.on('error', (err) => log(`watching files failed, so edits may not be picked up: ${err instanceof Error ? err.message : String(err)} (restart npm start; on Linux, raise fs.inotify.max_user_watches if it says ENOSPC)`));
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  const missing = watched.filter((p) => !fs.existsSync(p));
+  if (missing.length) watcher.add(missing);
+
+  let first: UpdateResult;
+  try {
+    first = await updates.first(() => site.full(options.afterFirstRead));
+  } catch (err) {
+    await watcher.close();
+    throw err;
+  }
+  log(`Built ${site.output.size} files in ${(first.ms / 1000).toFixed(2)} s${reusedText(first.reused ?? 0)}`);
+  reportProblems();
+
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/__rs/events') {
+    try {
+      handle(req, res);
+    } catch (err) {
+      // Never let one request stop the server: whatever went wrong is this request's problem only.
+      log(`${req.method} ${printable(req.url ?? '')}: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': TYPES['.txt']! });
+      res.end('Internal error in the dev server; see its terminal.\n');
+    }
+  });
+  // Requests Node's parser refuses (a malformed request line, headers over its size limit): a plain
+  // answer, and the server goes on (without a handler Node closes the socket; this says why).
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n\r\n${status.slice(4)}\n`);
+  });
+
+  function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const target = parseTarget(req.url ?? '/');
+    if (!target) return plain(res, 400, 'Bad request: this address is not a valid URL path.');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return plain(res, 405, `Method ${req.method} is not allowed: the dev server only serves pages.`);
+    }
+    const { pathname, params } = target;
+    if (pathname === '/__rs/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       res.write(`event: problems\ndata: ${JSON.stringify(site.problems.map((p) => p.format()))}\n\n`);
-      const path = url.searchParams.get('path') ?? '/';
-      const served = Number(url.searchParams.get('version') ?? 0);
+      const path = params.get('path') ?? '/';
+      const served = Number(params.get('version') ?? 0);
       if ((changedAt.get(path) ?? 0) > served) res.write(`event: reload\ndata: ${JSON.stringify([path])}\n\n`);
       clients.add(res);
       req.on('close', () => clients.delete(res));
       return;
     }
-    if (url.pathname === '/__rs/live.js') {
+    if (pathname === '/__rs/live.js') {
       res.writeHead(200, { 'content-type': TYPES['.js']!, 'cache-control': 'no-cache' });
       res.end(CLIENT);
       return;
     }
     // The site is served under its base path (lib/base.ts), as the host will serve it.
     const base = site.ctx.base;
-    if (base !== '/' && (url.pathname === '/' || url.pathname === base.slice(0, -1))) {
+    if (base !== '/' && (pathname === '/' || pathname === base.slice(0, -1))) {
       res.writeHead(302, { location: base });
       res.end();
       return;
     }
-    const sitePath = stripBase(base, url.pathname);
+    const sitePath = stripBase(base, pathname);
     // A path outside the base path is answered with the 404 page, as the host would.
-    let key = sitePath === undefined ? '\u0000outside/' : decodeURIComponent(sitePath).replace(/^\/+/, '');
-    if (key === '' || key.endsWith('/')) key += 'index.html';
+    let key = sitePath === undefined ? '\u0000outside/' : keyOf(sitePath);
     let body = site.output.get(key);
     if (!body && site.output.has(`${key}/index.html`)) {
-      res.writeHead(301, { location: `${url.pathname}/` });
+      res.writeHead(301, { location: `${pathname}/` });
       res.end();
       return;
     }
@@ -142,58 +208,7 @@ export async function startDevServer(options: DevServerOptions) {
     const immutable = status === 200 && /^assets\/.+\.[0-9a-f]{8,}\.\w+$/.test(key);
     res.writeHead(status, { 'content-type': type, 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
     res.end(body);
-  });
-
-  // One change at a time, in order: a burst of saves never interleaves two rebuilds.
-  let queue: Promise<unknown> = Promise.resolve();
-  const enqueue = (what: string, fn: () => Promise<UpdateResult>) => {
-    queue = queue.then(async () => {
-      try {
-        const r = await fn();
-        const problems = reportProblems();
-        log(`${what}: ${r.kind === 'full' ? 'rebuilt the site' : `re-rendered ${r.urls.join(', ')}`} in ${r.ms.toFixed(0)} ms`);
-        send('problems', problems);
-        if (r.urls.length) {
-          version++;
-          for (const u of r.urls) changedAt.set(u, version);
-          send('reload', r.urls);
-        }
-      } catch (err) {
-        log(`${what}: ${err instanceof Error ? err.message : String(err)}`);
-        send('problems', [String(err instanceof Error ? err.message : err)]);
-      }
-    });
-  };
-
-  const ctx = site.ctx;
-  const watcher = chokidar.watch([ctx.source, ctx.partialsDir, ctx.layoutsDir, ctx.assetsDir, path.join(ctx.root, 'site.yml')], {
-    ignoreInitial: true,
-  });
-  // chokidar drops a second change event for the same file within 50 ms, so a save that reaches
-  // it as "truncate, then write" can be seen only half-written. Each change is applied at once and
-  // checked again after that window: if the file moved on since, it is applied again.
-  const seen = new Map<string, string>();
-  const stamp = (file: string) => {
-    const st = fs.statSync(file, { throwIfNoEntry: false });
-    return st ? `${st.size}:${st.mtimeMs}` : 'gone';
-  };
-  const apply = (file: string) => {
-    const rel = path.relative(options.root, file);
-    seen.set(file, stamp(file));
-    if (file.startsWith(ctx.source + path.sep)) enqueue(rel, () => site.sourceChanged(file));
-    else if (file.startsWith(ctx.partialsDir + path.sep)) enqueue(rel, () => site.partialChanged(file));
-    else enqueue(rel, () => site.full());
-  };
-  const onChange = (file: string) => {
-    apply(file);
-    setTimeout(() => {
-      if (stamp(file) !== seen.get(file)) apply(file);
-    }, 80).unref();
-  };
-  watcher.on('add', onChange).on('change', onChange).on('unlink', onChange);
-  // Without this, a watcher that cannot watch (e.g. the system's inotify limit reached) fails silently.
-  watcher.on('error', (err) => log(`watching files failed, so edits may not be picked up: ${err instanceof Error ? err.message : String(err)} (restart npm start; on Linux, raise fs.inotify.max_user_watches if it says ENOSPC)`));
-  await new Promise<void>((resolve) => watcher.on('ready', () => resolve()));
+  }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 4000, '127.0.0.1', resolve));
   const address = server.address() as { port: number };
@@ -202,13 +217,173 @@ export async function startDevServer(options: DevServerOptions) {
     site,
     port: address.port,
     /** Resolves once every change seen so far has been applied. */
-    settled: () => queue,
+    settled: () => updates.settled(),
     async close() {
       for (const c of clients) c.end();
       await watcher.close();
+      updates.close();
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+function plain(res: http.ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': TYPES['.txt']!, 'cache-control': 'no-cache' });
+  res.end(`${text}\n`);
+}
+
+/**
+ * The request target's path and query, or undefined when it is not a path this server can answer:
+ * a malformed %-escape such as `/%E0%A4%A`, a NUL byte, an absolute URL with a broken host.
+ * `..` and `.` segments are resolved as a browser resolves them (never above the root).
+ */
+export function parseTarget(raw: string): { pathname: string; params: URLSearchParams } | undefined {
+  let url: URL;
+  try {
+    // Origin-form (`/a/b`) is the normal case; `//x` would otherwise be read as a host name.
+    url = raw.startsWith('/') ? new URL(`http://localhost${raw}`) : new URL(raw);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (decodeURIComponent(url.pathname).includes('\0')) return undefined;
+  } catch {
+    return undefined;
+  }
+  return { pathname: url.pathname, params: url.searchParams };
+}
+
+/**
+ * The key of the served files for a site path (`/queues/` -> `queues/index.html`). Keys are only
+ * looked up in memory, so no path can reach the disk; an encoded `..` (`..%2F`) is resolved too.
+ */
+function keyOf(sitePath: string): string {
+  const decoded = decodeURIComponent(sitePath); // checked by parseTarget
+  const parts: string[] = [];
+  for (const part of decoded.split('/')) {
+    if (part === '..') parts.pop();
+    else if (part !== '.' && part !== '') parts.push(part);
+  }
+  const key = parts.join('/');
+  if (key === '') return 'index.html';
+  return decoded.endsWith('/') ? `${key}/index.html` : key;
+}
+
+/**
+ * Changes from the watcher, applied one batch at a time, in order. Changes that arrive together
+ * (a folder deleted, a branch checked out, an editor that writes a file then renames it) are
+ * gathered until the watcher has been quiet for QUIET_MS and applied as one update: several files
+ * at once are one full rebuild, not one rebuild each (a 2,000-page folder deleted queued 1,700
+ * rebuilds over 80 s before this; see docs/decisions.md "Dev server: one rebuild per batch").
+ */
+class UpdateQueue {
+  private pending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private due = 0;
+  private running: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private scheduled = false;
+  /** Size and time of each file when its change was applied (see recheck). */
+  private readonly seen = new Map<string, string>();
+
+  constructor(
+    private readonly site: DevSite,
+    private readonly ctx: BuildContext,
+    private readonly root: string,
+    private readonly done: (what: string, r: UpdateResult) => void,
+    private readonly failed: (what: string, err: unknown) => void,
+  ) {}
+
+  /** The first build: changes seen while it runs wait for it, then are applied as one batch. */
+  first(build: () => Promise<UpdateResult>): Promise<UpdateResult> {
+    const p = build();
+    this.running = p.catch(() => undefined);
+    return p;
+  }
+
+  /**
+   * A watcher event. A removal waits longer for its company: chokidar holds each file's `unlink`
+   * back by 100 ms (its `atomic` option: a file deleted and written again at once is a save) but not
+   * the folder's `unlinkDir`, so a deleted folder arrives as one event, then all of its files.
+   */
+  readonly changed = (file: string, removal = false) => {
+    if (this.closed) return;
+    this.pending.add(file);
+    const due = Date.now() + (removal ? REMOVAL_QUIET_MS : QUIET_MS);
+    if (this.timer && due <= this.due) return;
+    clearTimeout(this.timer);
+    this.due = due;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, due - Date.now());
+    this.timer.unref();
+  };
+
+  /** Resolves once every change seen so far has been applied. */
+  async settled(): Promise<void> {
+    for (;;) {
+      const running = this.running;
+      await running;
+      if (!this.pending.size && running === this.running) return;
+      await new Promise((r) => setTimeout(r, QUIET_MS / 2));
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.pending.clear();
+  }
+
+  /**
+   * Schedules the next batch after whatever runs now. The batch is taken when it starts, so changes
+   * that come in while a rebuild runs join the next batch instead of queueing one update each.
+   */
+  private flush(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    this.running = this.running.then(() => {
+      this.scheduled = false;
+      const batch = [...this.pending];
+      this.pending.clear();
+      return batch.length ? this.apply(batch) : undefined;
+    });
+  }
+
+  private async apply(batch: string[]): Promise<void> {
+    if (this.closed) return;
+    const { ctx, site } = this;
+    const under = (dir: string, f: string) => f.startsWith(dir + path.sep);
+    for (const f of batch) this.seen.set(f, stamp(f));
+    const what = batch.length === 1 ? path.relative(this.root, batch[0]!) : `${batch.length} files changed`;
+    try {
+      let r: UpdateResult;
+      if (batch.length === 1 && under(ctx.source, batch[0]!)) r = await site.sourceChanged(batch[0]!);
+      else if (batch.every((f) => under(ctx.partialsDir, f))) {
+        r = await site.partialChanged(batch[0]!);
+        for (const f of batch.slice(1)) r = await site.partialChanged(f);
+      } else r = await site.full();
+      this.done(what, r);
+    } catch (err) {
+      this.failed(what, err);
+    }
+    // chokidar drops a second change event for the same file within 50 ms, so a save that reaches
+    // it as "truncate, then write" can be seen only half-written: each file is checked again once
+    // that window has passed, and applied again if it moved on since.
+    setTimeout(() => {
+      for (const f of batch) if (stamp(f) !== this.seen.get(f)) this.changed(f);
+    }, 80).unref();
+  }
+}
+
+/** How long the watcher must be quiet before a batch of changes is applied (a removal: longer, see changed()). */
+const QUIET_MS = 40;
+const REMOVAL_QUIET_MS = 200;
+
+function stamp(file: string): string {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st ? `${st.size}:${st.mtimeMs}` : 'gone';
 }
 
 /** `npm start [-- --port 4000 --source src]`. Resolves once serving; the server runs until Ctrl-C. */

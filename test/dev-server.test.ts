@@ -203,3 +203,99 @@ describe('dev server', () => {
     expect((await get('/')).text).toContain('<main data-v="2">');
   });
 });
+
+/** Sends raw bytes (what fetch would refuse or normalise) and returns the status line. */
+async function raw(request: string): Promise<string> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(server.port, '127.0.0.1', () => socket.write(request));
+    let text = '';
+    socket.on('data', (d) => (text += d.toString('latin1')));
+    socket.on('end', () => resolve(text.split('\r\n')[0]!));
+    socket.on('error', (e) => (text ? resolve(text.split('\r\n')[0]!) : reject(e)));
+    socket.setTimeout(5_000, () => socket.destroy(new Error('no answer')));
+  });
+}
+
+describe('dev server: what browsers, scanners and editors send', () => {
+  it('a malformed %-escape is a 400, and the server keeps serving', async () => {
+    expect((await get('/%E0%A4%A')).status).toBe(400);
+    expect((await get('/guide/%ZZ/')).status).toBe(400);
+    expect((await get('/%00/')).status).toBe(400);
+    expect((await get('/')).status).toBe(200);
+  });
+
+  it('a broken request line, a bad absolute URL, a very long URL: each answered, the server lives on', async () => {
+    expect(await raw('GET http://[::1/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await raw('GET / HTTP/1.1\r\nHost: [bad\r\nConnection: close\r\n\r\n')).toBe('HTTP/1.1 200 OK');
+    expect(await raw('NOT A REQUEST\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await raw(`GET /${'a'.repeat(100_000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect((await get(`/${'b'.repeat(8_000)}/`)).status).toBe(404);
+    expect((await get('/guide/alpha/')).status).toBe(200);
+  });
+
+  it('.. never leaves the site: resolved like a browser does, above the root is the root', async () => {
+    expect(await raw('GET /../../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toBe('HTTP/1.1 404 Not Found');
+    expect(await raw('GET /%2e%2e/%2e%2e/site.yml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toBe('HTTP/1.1 404 Not Found');
+    expect(await raw('GET /guide/../guide/alpha/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toBe('HTTP/1.1 200 OK');
+  });
+
+  it('HEAD is answered without a body; POST and others are 405 with Allow', async () => {
+    const head = await fetch(`http://127.0.0.1:${server.port}/guide/alpha/`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const post = await fetch(`http://127.0.0.1:${server.port}/guide/alpha/`, { method: 'POST', body: 'x' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    expect((await get('/guide/alpha/')).status).toBe(200);
+  });
+});
+
+describe('dev server: changes that arrive together', () => {
+  it('deleting a folder of pages is one rebuild, not one per page', async () => {
+    const d = tempDir('dev-batch-');
+    const files: Record<string, string> = {
+      'site.yml': 'title: Batch\n',
+      'layouts/default.hbs': '<html><body>{{{content}}}</body></html>',
+      'src/index.md': '---\ntitle: Home\n---\nHome.\n',
+    };
+    for (let i = 0; i < 40; i++) files[`src/bulk/p${i}.md`] = `---\ntitle: P${i}\n---\nText ${i}.\n`;
+    writeProject(d, files);
+    const lines: string[] = [];
+    const s = await startDevServer({ root: d, port: 0, log: (l) => lines.push(l) });
+    try {
+      expect((await fetch(`http://127.0.0.1:${s.port}/bulk/p7/`)).status).toBe(200);
+      const before = lines.length;
+      fs.rmSync(path.join(d, 'src/bulk'), { recursive: true });
+      const deadline = Date.now() + 15_000;
+      while ((await fetch(`http://127.0.0.1:${s.port}/bulk/p39/`)).status !== 404 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 500));
+      await s.settled();
+      const rebuilds = lines.slice(before).filter((l) => /rebuilt the site|re-rendered/.test(l));
+      expect(rebuilds, lines.slice(before).join("\n")).toHaveLength(1);
+      expect(rebuilds[0]).toMatch(/: rebuilt the site in \d+ ms$/);
+      for (const i of [0, 20, 39]) expect((await fetch(`http://127.0.0.1:${s.port}/bulk/p${i}/`)).status).toBe(404);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a page deleted while the first build runs is not served once it is done', async () => {
+    const d = tempDir('dev-first-');
+    writeProject(d, {
+      'site.yml': 'title: First\n',
+      'layouts/default.hbs': '<html><body>{{{content}}}</body></html>',
+      'src/index.md': '---\ntitle: Home\n---\nHome.\n',
+      'src/gone.md': '---\ntitle: Gone\n---\nDeleted during the first build.\n',
+    });
+    const s = await startDevServer({ root: d, port: 0, log: () => {}, afterFirstRead: () => fs.rmSync(path.join(d, 'src/gone.md')) });
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((await fetch(`http://127.0.0.1:${s.port}/gone/`)).status !== 404 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect((await fetch(`http://127.0.0.1:${s.port}/gone/`)).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${s.port}/`)).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -109,6 +109,22 @@ const BAD: { name: string; files: Record<string, string>; message: string; hint?
     message: 'src/tpl-env.md:4:1  `{host}` is not an environment field',
   },
   {
+    name: 'template: env reads only an environment\'s own fields, not what every object inherits',
+    files: { 'src/tpl-proto.md': '---\ntitle: Proto\n---\nRegion {{env "prod" "constructor"}}.\n' },
+    message: 'src/tpl-proto.md:4:8  environment "prod" has no field "constructor"',
+    hint: /Use one of: id, name, account/,
+  },
+  {
+    name: 'template: callout kinds are its own, not inherited names',
+    files: { 'src/tpl-proto-callout.md': '---\ntitle: Proto callout\n---\n{{#callout "toString"}}x{{/callout}}\n' },
+    message: 'src/tpl-proto-callout.md:4:1  callout kind "toString" is not one of: note, warning, danger',
+  },
+  {
+    name: 'a file name with a comma and a value with a line break: one line each, nothing injected',
+    files: { 'src/odd,name.md': '---\ntitle: Odd\n"fake\\n::error file=src/x.md,line=1::injected": 1\ndraft: "maybe\\n::warning::also injected"\n---\n' },
+    message: 'src/odd,name.md:4:1  `draft` must be true or false, not the text "maybe\\n::warning::also injected"',
+  },
+  {
     name: 'template: a partial that includes itself',
     files: {
       'partials/loop/a.md': 'A then {{> loop/b}}\n',
@@ -240,6 +256,32 @@ describe('a build with mistakes', () => {
     const gh = cli(project, [], { GITHUB_ACTIONS: 'true' });
     expect(gh.code).toBe(1);
     expect(gh.stderr).toContain('::error file=src/fm-unclosed.md,line=1,col=1,title=frontmatter/unclosed::the front matter that starts on line 1');
+    // Escaped as GitHub's toolkit does: `,` and `:` in properties, `%`, CR, LF in the message.
+    expect(gh.stderr).toContain('::error file=src/odd%2Cname.md,line=4,col=1,title=frontmatter/schema::`draft` must be true or false, not the text "maybe%0A::warning::also injected"');
+    // Only the build's own workflow commands start a line: nothing a page wrote.
+    const commands = gh.stderr.split('\n').filter((l) => l.startsWith('::'));
+    expect(commands.length).toBeGreaterThan(0);
+    for (const c of commands) expect(c).toMatch(/^::(error|warning) file=[^,:]+,line=\d+,col=\d+,title=[\w/-]+::/);
+    expect(gh.stderr).not.toMatch(/^::error file=src\/x\.md/m);
+  });
+
+  it('prints what content says on the line it belongs to: no line of the report starts with what a page wrote', () => {
+    expect(run.stderr).toContain('src/odd,name.md:3:1  unknown field `fake\\n::error file=src/x.md,line=1::injected` is ignored');
+    expect(run.stderr).not.toMatch(/^::/m);
+  });
+});
+
+describe('site.yml', () => {
+  it('is read with a safe loader: a !!js/function tag is a YAML error, never a function', () => {
+    const dir = tempDir('site-js-');
+    writeProject(dir, { ...GOOD, 'site.yml': `${SITE}description: !!js/function 'function () { return process.exit(7) }'\n` });
+    const r = cli(dir);
+    expect(r.code, r.out).toBe(1);
+    const lines = r.stderr.split('\n');
+    const at = lines.indexOf('site.yml:7:14  site.yml is not valid YAML: unknown tag !<tag:yaml.org,2002:js/function>');
+    expect(at, r.stderr).toBeGreaterThanOrEqual(0);
+    expect(lines[at + 1]).toBe('    hint: Tags such as !!js/function or !!binary are not allowed here: write a plain value (in quotes if it has special characters).');
+    expect(fs.existsSync(path.join(dir, 'build'))).toBe(false);
   });
 });
 

@@ -97,3 +97,63 @@ describe('odd files', () => {
     expect(fs.existsSync(path.join(dir, 'build'))).toBe(false);
   });
 });
+
+/**
+ * One page must never hold up CI: each of these took minutes before (issue 12 §5), on a path that
+ * looked something up again for every item of its input. Each build runs in a child process; the
+ * limit is generous for a busy 2-core machine, and far below the minutes these took.
+ */
+describe('bounded time for any single page', () => {
+  // CPU seconds (user + system, the build and its children, from bash's `times`): a super-linear
+  // path shows as CPU, while wall time on this shared machine (load ~30 on 2 cores at times) says
+  // more about the neighbours. The wall clock still has a hard limit (the spawn timeout).
+  const LIMIT_S = 10;
+  const bounded = (files: Record<string, string>) => {
+    const dir = tempDir('bounded-');
+    writeProject(dir, { ...BASE, ...files });
+    const r = spawnSync('bash', ['-c', '"$@"; rc=$?; times; exit $rc', 'bash', process.execPath, ...BUILD_CLI, '--no-cache'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 120_000,
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, SOURCE_DATE_EPOCH: '1795305600', GITHUB_ACTIONS: '' },
+    });
+    // `times` prints the shell's own times, then its children's: "0m3.081s 0m0.262s".
+    const children = r.stdout.trim().split('\n').at(-1) ?? '';
+    const [user, sys] = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+    return { code: r.status, out: `${r.stdout}${r.stderr}`.slice(0, 2000), stderr: r.stderr, seconds: (user ?? Infinity) + (sys ?? Infinity), dir };
+  };
+
+  it('32,000 front-matter fields (each an unknown-field warning at its own line)', () => {
+    const keys = Array.from({ length: 32_000 }, (_, i) => `field_${i}: ${i}`).join('\n');
+    const r = bounded({ 'src/keys.md': `---\ntitle: Keys\n${keys}\n---\nText.\n` });
+    expect(r.code, r.out).toBe(0);
+    expect(r.seconds).toBeLessThan(LIMIT_S);
+    expect(r.stderr).toContain('src/keys.md:32002:1  unknown field `field_31999` is ignored');
+  }, 150_000);
+
+  it('100,000 headings, each followed by a link to it', () => {
+    let body = '';
+    for (let i = 0; i < 100_000; i++) body += `## H${i}\n[to H${i}](#h${i})\n`;
+    const r = bounded({ 'src/headings.md': `---\ntitle: Headings\n---\n${body}` });
+    expect(r.code, r.out).toBe(0);
+    expect(r.seconds).toBeLessThan(LIMIT_S);
+    expect(fs.readFileSync(path.join(r.dir, 'build/headings/index.html'), 'utf8')).toContain('<h2 id="h99999">');
+  }, 150_000);
+
+  it('32,000 `order:` entries that name no page, and 16,000 alerts claimed twice', () => {
+    const order = Array.from({ length: 32_000 }, (_, i) => `  - nothing-${i}`).join('\n');
+    const alerts = Array.from({ length: 16_000 }, (_, i) => `  - alert.${i}`).join('\n');
+    const rb = `owner: platform\nseverity: warning\nservices: [api]\nlast_reviewed: 2026-11-01\nalerts:\n${alerts}\n`;
+    const r = bounded({
+      'site.yml': 'title: Odd\nruntbook_sections: [ops]\n'.replace('runtbook', 'runbook') + 'teams:\n  - { id: platform, name: Platform }\n',
+      'src/ops/index.md': `---\ntitle: Ops\norder:\n${order}\n---\n`,
+      'src/ops/a.md': `---\ntitle: A\n${rb}---\n`,
+      'src/ops/b.md': `---\ntitle: B\n${rb}---\n`,
+    });
+    expect(r.code, r.out).toBe(1);
+    expect(r.seconds).toBeLessThan(LIMIT_S);
+    expect(r.stderr).toContain('src/ops/index.md:32003:1  `order` lists "nothing-31999"');
+    expect(r.stderr).toContain('src/ops/b.md:16007:1  alert "alert.15999" is already claimed by src/ops/a.md');
+  }, 150_000);
+});

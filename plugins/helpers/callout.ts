@@ -17,7 +17,8 @@ const callout: ContentHelper = {
       if (typeof options.fn !== 'function') {
         throw new HelperUsageError('`callout` is a block: it needs an opening {{#callout}} and a closing {{/callout}}', `Write: ${callout.usage}`, options.loc);
       }
-      if (typeof kind !== 'string' || !(kind in KINDS)) {
+      // Own keys only: `in` also finds what every object inherits ("constructor", "toString"...).
+      if (typeof kind !== 'string' || !Object.hasOwn(KINDS, kind)) {
         throw new HelperUsageError(`callout kind "${String(kind)}" is not one of: ${Object.keys(KINDS).join(', ')}`, `Write {{#callout "note"}}, {{#callout "warning"}} or {{#callout "danger"}}.`, options.loc);
       }
       const title = options.hash?.title ?? KINDS[kind as CalloutKind];

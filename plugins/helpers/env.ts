@@ -14,7 +14,8 @@ const env: ContentHelper = {
       if (!e) {
         throw new HelperUsageError(`environment "${String(id)}" is not defined in site.yml`, `Use one of: ${envs.map((x) => x.id).join(', ')}, as in ${env.usage}.`, options.loc);
       }
-      if (typeof field !== 'string' || !(field in e)) {
+      // Own fields only: `in` also finds what every object inherits ("constructor", "toString"...).
+      if (typeof field !== 'string' || !Object.hasOwn(e, field)) {
         throw new HelperUsageError(`environment "${e.id}" has no field "${String(field)}"`, `Use one of: ${Object.keys(e).join(', ')}, as in ${env.usage}.`, options.loc);
       }
       // Held back from Markdown like the other helpers' HTML (lib/shield.ts HtmlStash): a value such
