@@ -266,7 +266,7 @@ describe('a build with mistakes', () => {
   });
 
   it('prints what content says on the line it belongs to: no line of the report starts with what a page wrote', () => {
-    expect(run.stderr).toContain('src/odd,name.md:3:1  unknown field `fake\\n::error file=src/x.md,line=1::injected` is ignored');
+    expect(run.stderr).toContain('src/odd,name.md:3:1  `fake\\n::error file=src/x.md,line=1::injected` is not a known field');
     expect(run.stderr).not.toMatch(/^::/m);
   });
 });
