@@ -44,6 +44,8 @@ export interface Page extends Omit<FrontMatter, 'title' | 'type'> {
   section: string;
   headings?: Heading[];
   permalink?: string;
+  /** The page has a ```mermaid block: the layout loads the diagram script (set by the conventions stage). */
+  hasDiagram?: boolean;
   /** The URL with the file name's letter case, when URLs are lowercase and it differs: redirected to `url`. */
   caseUrl?: string;
   /** Root-relative URL with trailing slash, e.g. `/queues/backlog/`. */

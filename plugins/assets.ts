@@ -9,13 +9,20 @@ import fs from 'node:fs';
 import type Metalsmith from 'metalsmith';
 import { withBase } from '../lib/base.ts';
 import { bundleScript, minifyCss } from '../lib/bundle.ts';
+import { createRequire } from 'node:module';
 import type { BuildContext } from '../lib/context.ts';
 import { fingerprint, type AssetMap } from '../lib/fingerprint.ts';
 import { walk } from '../lib/walk.ts';
 
 /** Folder of the front-end modules, and the bundle each entry module becomes. */
 const MODULES = 'js/';
-const BUNDLES: Record<string, string> = { 'js/main.js': 'site.js' };
+const BUNDLES: Record<string, string> = { 'js/main.js': 'site.js', 'js/diagrams.js': 'diagrams.js' };
+
+/** Mermaid's own minified browser build (one file), published only when a page has a diagram. */
+export const MERMAID_ASSET = 'mermaid.js';
+function mermaidSource(): Buffer {
+  return fs.readFileSync(createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js'));
+}
 
 export default function assets(ctx: BuildContext): Metalsmith.Plugin {
   return function assets(files, metalsmith) {
@@ -33,6 +40,7 @@ export default function assets(ctx: BuildContext): Metalsmith.Plugin {
       else if (rel.endsWith('.css')) publish(rel, minifyCss(fs.readFileSync(full)));
       else publish(rel, fs.readFileSync(full));
     }
+    if (Object.values(files).some((f) => (f as { hasDiagram?: boolean }).hasDiagram)) publish(MERMAID_ASSET, mermaidSource());
     metalsmith.metadata({ assets: map });
     debug('%d assets', Object.keys(map).length);
   };

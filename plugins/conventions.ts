@@ -13,13 +13,6 @@ import type { BuildContext } from '../lib/context.ts';
 import { adoptForeignSyntax } from '../lib/foreign-syntax.ts';
 import { isMarkdown, type Files, type Page } from '../lib/page.ts';
 
-declare module '../lib/page.ts' {
-  interface Page {
-    /** The page has a ```mermaid block: the layout loads the diagram script (set by the conventions stage). */
-    hasDiagram?: boolean;
-  }
-}
-
 export default function conventions(ctx: BuildContext): Metalsmith.Plugin {
   return function conventions(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:conventions');

@@ -200,7 +200,7 @@ declare module '../lib/page.ts' {
 function pick(page: Page): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of frontMatterFields) if (page[f as keyof Page] !== undefined) out[f] = page[f as keyof Page];
-  Object.assign(out, { title: page.title, type: page.type, url: page.url, isIndex: page.isIndex, source: page.source, updated: page.updated, headings: page.headings });
+  Object.assign(out, { hasDiagram: page.hasDiagram, title: page.title, type: page.type, url: page.url, isIndex: page.isIndex, source: page.source, updated: page.updated, headings: page.headings });
   return out;
 }
 
