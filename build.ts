@@ -43,6 +43,7 @@ import sections from './plugins/sections.ts';
 import sitemap from './plugins/sitemap.ts';
 import templates from './plugins/templates.ts';
 import urlHistory from './plugins/url-history.ts';
+import { RunbookSmithError } from './lib/errors.ts';
 
 export const helpers = [envCommand, callout, env];
 
@@ -216,7 +217,7 @@ function parseArgs(argv: string[]): Cli {
   return cli;
 }
 
-class UsageError extends Error {}
+class UsageError extends RunbookSmithError {}
 
 /** The command line: `npm run build` / `npm run check` (through scripts/run.mjs). Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@
  * first mistake, so one build lists every problem at once.
  */
 import path from 'node:path';
+import { RunbookSmithError } from './errors.ts';
 
 export type Severity = 'error' | 'warning';
 
@@ -22,7 +23,7 @@ export interface ProblemInit {
 }
 
 /** One problem. An Error subclass so it can also be thrown, with the underlying error as `cause`. */
-export class Problem extends Error {
+export class Problem extends RunbookSmithError {
   readonly file: string;
   readonly line: number;
   readonly column: number;
@@ -87,7 +88,7 @@ export function printable(text: string): string {
 }
 
 /** Thrown once at the end of a build that found errors; carries every problem. */
-export class BuildFailed extends Error {
+export class BuildFailed extends RunbookSmithError {
   readonly problems: readonly Problem[];
   constructor(problems: readonly Problem[]) {
     const errors = problems.filter((p) => p.severity === 'error').length;

@@ -1,6 +1,7 @@
 /** The shape of a content helper: one file per helper in plugins/helpers/, registered by the templates stage. */
 import type { HelperDelegate } from 'handlebars';
 import type { BuildContext } from './context.ts';
+import { RunbookSmithError } from './errors.ts';
 
 export interface ContentHelper {
   name: string;
@@ -10,7 +11,7 @@ export interface ContentHelper {
 }
 
 /** An error a helper raises about how it was called; the templates stage adds file and line. */
-export class HelperUsageError extends Error {
+export class HelperUsageError extends RunbookSmithError {
   constructor(
     message: string,
     readonly hint: string,

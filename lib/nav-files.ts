@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { RunbookSmithError } from './errors.ts';
 
 export interface NavFile {
   /** Page and subfolder names (as `order:` lists them) in reading order, by folder ('' = root). */
@@ -23,7 +24,8 @@ export function emptyNavFile(): NavFile {
   return { order: new Map(), titles: new Map(), sectionTitles: new Map(), sectionOrder: new Map() };
 }
 
-export class NavFileError extends Error {
+export class NavFileError extends RunbookSmithError {
+  override name = 'NavFileError';
   constructor(
     readonly file: string,
     message: string,

@@ -5,8 +5,9 @@
  */
 import type Metalsmith from 'metalsmith';
 import { Problem } from './diagnostics.ts';
+import { RunbookSmithError } from './errors.ts';
 
-export class StageError extends Error {
+export class StageError extends RunbookSmithError {
   constructor(readonly stage: string, cause: unknown) {
     super(`The ${stage} stage failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'StageError';

@@ -18,6 +18,7 @@ import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import { killPoint } from './kill-point.ts';
 import { currentRelease, swapSymlink, timestampId } from './release.ts';
+import { RunbookSmithError } from './errors.ts';
 
 export interface WriteResult {
   releaseDir: string;
@@ -32,7 +33,7 @@ const PARTIAL = '.partial-';
 const RELEASE_NAME = /^\d{8}T\d{9}Z-(\d+)$/;
 
 /** Writing the site failed (a full or read-only disk): one line that names the destination. */
-export class WriteError extends Error {
+export class WriteError extends RunbookSmithError {
   constructor(readonly destination: string, cause: unknown) {
     super(`could not write the site to ${destination}: ${writeFailure(cause)}`, { cause });
     this.name = 'WriteError';

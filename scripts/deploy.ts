@@ -29,6 +29,7 @@ import { parseArgs } from "node:util";
 import { killPoint } from "../lib/kill-point.ts";
 import { currentRelease, listReleases, pruneReleases, swapSymlink, timestampId } from "../lib/release.ts";
 import { PREVIEW_USAGE, PreviewError, previewArgs, prunePreviews, pruneDaysArg, runPreviewCommand } from "./deploy/preview.ts";
+import { RunbookSmithError } from "../lib/errors.ts";
 
 export const BUILD_MARKER = ".runbook-smith.json";
 export const RELEASE_MANIFEST = ".runbook-release.json";
@@ -38,7 +39,7 @@ export const FINGERPRINTED = /^.+\.[0-9a-f]{8,16}\.[A-Za-z0-9]+$/;
 const RELEASE_ID = /^(\d{8}T\d{9}Z)-[0-9a-f]{8}$/;
 
 /** An error whose message is meant for a human: the CLI prints it without a stack trace. */
-export class DeployError extends Error {
+export class DeployError extends RunbookSmithError {
   override name = "DeployError";
 }
 

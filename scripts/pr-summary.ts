@@ -31,6 +31,7 @@ import { staticIncludes } from '../lib/handlebars-includes.ts';
 import { PARTIAL_EXTENSIONS, readPartials } from '../lib/partial-sources.ts';
 import { targetPermalink } from '../plugins/permalinks.ts';
 import { URL_LIST_FILE, type UrlList } from '../lib/url-history.ts';
+import { RunbookSmithError } from '../lib/errors.ts';
 
 export interface SummaryOptions {
   /** Project root, in a git checkout of the head. */
@@ -178,7 +179,7 @@ function shortSha(root: string, rev: string): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-class SummaryError extends Error {}
+class SummaryError extends RunbookSmithError {}
 
 function git(cwd: string, args: string[]): string {
   const r = spawnSync('git', ['-c', 'core.quotepath=off', ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });

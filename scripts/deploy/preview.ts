@@ -23,6 +23,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
+import { RunbookSmithError } from "../../lib/errors.ts";
 
 export const PREVIEWS_DIR = "previews";
 export const PREVIEW_SITES_DIR = "preview-sites";
@@ -33,7 +34,7 @@ export const PREVIEW_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** An error meant for a human: the deploy CLI prints it without a stack trace. */
-export class PreviewError extends Error {
+export class PreviewError extends RunbookSmithError {
   override name = "PreviewError";
 }
 
