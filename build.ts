@@ -21,6 +21,7 @@ import { cacheDirFor, cacheWanted, RenderCache, reusedText, saveOrWarn } from '.
 import { readSource } from './lib/read-source.ts';
 import { stage, type Timings } from './lib/stage.ts';
 import { ReleaseWriter, WriteError } from './lib/write.ts';
+import alertRules from './plugins/alert-rules.ts';
 import alertsJson from './plugins/alerts-json.ts';
 import assets from './plugins/assets.ts';
 import conventions from './plugins/conventions.ts';
@@ -69,6 +70,7 @@ export function stages(ctx: BuildContext): [name: string, plugin: Metalsmith.Plu
     ['layout', layout(ctx)],
     ['redirects', redirects(ctx)],
     ['url-history', urlHistory(ctx)],
+    ['alert-rules', alertRules(ctx)],
   ];
 }
 
@@ -136,6 +138,7 @@ export async function build(
     timings.set('read+plugins', performance.now() - started);
     ctx.diagnostics.throwIfErrors();
   } catch (err) {
+    if (err instanceof BuildFailed) err.summary = ctx.alertLinks.summary;
     await ctx.writer?.abort(); // nothing of a failed build is ever published
     ctx.renderCache?.discard();
     throw err;
@@ -251,6 +254,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     // A tree brought from elsewhere (`--source`): what was understood of it, before the usual line.
     if (cli.check && cli.source) console.log(adoptionSummary(result.ctx, Object.values(result.files as unknown as Record<string, Page>)));
+    if (result.ctx.alertLinks.summary) console.log(result.ctx.alertLinks.summary);
     const verb = cli.check ? 'Checked' : 'Built';
     const where = cli.check ? '' : ` -> ${path.relative(process.cwd(), result.ctx.destination) || '.'}`;
     const cached = reusedText(result.ctx.renderCache?.hits ?? 0);
@@ -265,6 +269,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof BuildFailed) {
       console.error(formatReport(err.problems, { annotations }));
+      if (err.summary) console.error(err.summary);
       console.error(cli.check ? 'Check failed.' : 'Build failed: nothing was published; the previous site is unchanged.');
       return 1;
     }

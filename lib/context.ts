@@ -77,7 +77,7 @@ export interface BuildContext {
   /** What the build understood of other tools' conventions, for `npm run check`'s adoption summary. */
   adoption: Adoption;
   /** Issue 15: the release to compare URLs with, the alert rules to check, and how strictly. */
-  alertLinks: { previous?: string; alertRules?: string[]; strict: boolean };
+  alertLinks: { previous?: string; alertRules?: string[]; strict: boolean; summary?: string };
 }
 
 export interface Adoption {

@@ -90,6 +90,8 @@ export function printable(text: string): string {
 /** Thrown once at the end of a build that found errors; carries every problem. */
 export class BuildFailed extends RunbookSmithError {
   readonly problems: readonly Problem[];
+  /** A line to print after the problems (the alert rules check's "N of M alerts have a runbook"). */
+  summary?: string;
   constructor(problems: readonly Problem[]) {
     const errors = problems.filter((p) => p.severity === 'error').length;
     super(`The build found ${errors} ${errors === 1 ? 'problem' : 'problems'}; nothing was published.\n${problems.map((p) => p.format()).join('\n')}`);
