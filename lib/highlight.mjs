@@ -1,16 +1,13 @@
 /**
  * Syntax highlighting at build time, so no highlighter is shipped to the browser.
  *
- * highlight.js (core plus the languages runbooks use) rather than Shiki: measured on this machine
- * (2 cores) over the 10,000 shell blocks of the benchmark corpus, highlight.js took 217-255 ms and
- * Shiki 4 (github-light theme) 4.7 s, its TextMate grammars running a regular-expression engine per
- * token; that alone would be half of the 10,000-page build budget (issue #4). Terraform/HCL has no
+ * highlight.js (core plus the languages runbooks use) rather than Shiki, which is ~20x slower
+ * (docs/decisions.md#highlighter). Terraform/HCL has no
  * highlight.js grammar in the package; those blocks are shown escaped and unhighlighted rather than
  * guessed as another language.
  *
- * Plain JavaScript with types in highlight.d.mts: it was made loadable without a TypeScript loader
- * for a worker-thread experiment (see plugins/markdown.ts for why that was dropped), and any Node
- * process can still use it as is.
+ * Plain JavaScript with types in highlight.d.mts, so any Node process can load it without a
+ * TypeScript loader (docs/decisions.md#markdown-threads).
  */
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';

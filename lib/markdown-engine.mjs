@@ -3,13 +3,7 @@
  * parser in C, compiled to WebAssembly by md4w. The plugin's default engine, marked, is not used to
  * render pages.
  *
- * Why (measured on this 2-core machine, the 10,000 pages of `npm run bench`, bodies only, warm):
- *   marked 4.3 (gfm)     1.90-2.03 s   (4.4 s of a 15.5 s build: in the build its lexer runs slower
- *                                       still, in a heap full of the other pages)
- *   marked 18, markdown-it 15          no faster than marked 4.3 (1.7-2.3 s)
- *   markdown-wasm 1.2 (md4c)  0.39-0.45 s
- *   md4w 0.2.7 (md4c)         0.33-0.44 s   <- chosen: the faster one, and a newer md4c (CommonMark 0.31)
- * The 10,000-page build target (issue #4) cannot be met while one stage alone takes ~30% of it.
+ * md4c because marked alone took ~30% of the 10,000-page build budget (docs/decisions.md#markdown-engine).
  *
  * marked stays for the template shield's lexer (lib/shield.ts), which only finds code.
  *
@@ -22,9 +16,8 @@ import { codeBlock } from './highlight.mjs';
 // Both are set here, once, when this module loads: the highlighter is a pure function of its
 // arguments, so no build's state is ever held there, and every build in a process (the dev server,
 // the tests) renders the same text the same way.
-// Compiling the WebAssembly takes ~50 ms; it runs in the background while the build reads the
-// source and runs the stages before markdown, which wait for `markdownReady` (not awaited here:
-// a top-level await held up loading the rest of the program for that long).
+// The WebAssembly compiles in the background while the earlier stages run, so loading the program
+// does not wait for it; the markdown stage awaits `markdownReady` (docs/decisions.md#markdown-engine).
 export const markdownReady = init('fast');
 markdownReady.catch(() => {}); // reported by the markdown stage, which waits for it, not as an unhandled rejection at load
 setCodeHighlighter((language, code) => `${codeBlock(code, language)}\n`);

@@ -7,8 +7,8 @@
  * render as code (fenced blocks, indented blocks, inline code spans) is swapped for an opaque
  * placeholder; after templating the placeholders are swapped back, byte for byte.
  *
- * Code regions are found with marked's own lexer (the same marked that renders the page), so
- * "what is code" is exactly what Markdown decides, lists and blockquotes included.
+ * Code regions are found with marked's lexer (pages are rendered by md4c, lib/markdown-engine.mjs;
+ * both follow CommonMark), so lists and blockquotes are handled as Markdown decides.
  *
  * A placeholder keeps the region's line count (it carries the same number of newlines), so the
  * line numbers in Handlebars' error messages still match the file.
@@ -60,8 +60,7 @@ const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
  * Fast path: the fenced code blocks that start at the left margin (0-3 spaces), found line by line
  * with CommonMark's fence rules, but only when every `{{` of the page is inside one of them (the
  * common case: a runbook whose only braces are a Go or Helm template in a code block). Otherwise
- * undefined, and the caller asks marked's lexer. Measured on 10,000 benchmark pages (2 cores):
- * marked's lexer over every page 2.1 s; this scan 0.06 s.
+ * undefined, and the caller asks marked's lexer, ~35x slower (docs/decisions.md#shield-fast-path).
  */
 export function marginFencesHoldingAllBraces(markdown: string): Span[] | undefined {
   const spans: Span[] = [];

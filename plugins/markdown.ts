@@ -4,15 +4,10 @@
  * marked: lib/markdown-engine.mjs has the measurements. Helper HTML held back from Markdown
  * (lib/shield.ts HtmlStash) is put back here, then tables get their own scroll box and long inline
  * code its break points (lib/readable.ts).
+ * Reads: page.contents (Markdown after templates), ctx.html (held-back helper HTML), ctx.renderCache.
+ * Writes: page.contents (HTML), page.renderCache; `x.md` becomes `x.html`.
  *
- * Measured alternatives, from when marked was the engine (10,000 benchmark pages, 2 cores):
- * rendering on two worker threads saved only ~20% (each worker pays marked's JIT warm-up again)
- * for ~40 MB more peak memory, so it is not used.
- * Nor is the whole build split over two threads, each running every stage on its own half of the
- * pages and swapping heading ids and search records (git branch experiment/threads): 18.5 s
- * against 18.3 s on one thread at 10,000 pages, 780 MB peak instead of ~510, and slower at 1,000.
- * On this 2-core machine one build thread already keeps ~1.4 cores busy (garbage collection, JIT,
- * file writes), and two single-thread builds run side by side each took 1.5x as long.
+ * One thread: worker threads did not pay for their memory (docs/decisions.md#markdown-threads).
  */
 import markdownPlugin from '@metalsmith/markdown';
 import type Metalsmith from 'metalsmith';
