@@ -34,7 +34,7 @@ export function mayHaveAdmonitions(markdown: string): boolean {
 }
 
 /** The Markdown with every admonition replaced by the site's callout markup. */
-export function convertAdmonitions(markdown: string): string {
+export function convertAdmonitions(markdown: string, hold?: (html: string) => string): string {
   if (!mayHaveAdmonitions(markdown)) return markdown;
   const lines = markdown.split('\n');
   const out: string[] = [];
@@ -58,7 +58,7 @@ export function convertAdmonitions(markdown: string): string {
       const body: string[] = [];
       while (i + 1 < lines.length && /^ {0,3}>/.test(lines[i + 1]!)) body.push(lines[++i]!.replace(/^ {0,3}> ?/, ''));
       const name = m[1]!.toLowerCase();
-      out.push(calloutHtml(GITHUB_KIND[name]!, titleCase(name), convertAdmonitions(body.join('\n'))));
+      out.push(calloutHtml(GITHUB_KIND[name]!, titleCase(name), convertAdmonitions(body.join('\n'), hold), undefined, hold));
       continue;
     }
 
@@ -70,7 +70,7 @@ export function convertAdmonitions(markdown: string): string {
       }
       const title = m[3] ?? titleCase(m[2]!);
       const collapsible = m[1] === '???' ? 'closed' : m[1] === '???+' ? 'open' : undefined;
-      out.push(calloutHtml(KIND[m[2]!.toLowerCase()]!, title, convertAdmonitions(body.join('\n')), collapsible));
+      out.push(calloutHtml(KIND[m[2]!.toLowerCase()]!, title, convertAdmonitions(body.join('\n'), hold), collapsible, hold));
       continue;
     }
 
@@ -95,7 +95,7 @@ export function convertAdmonitions(markdown: string): string {
       }
       if (!closed) i = lines.length; // unclosed: the box runs to the end of the page, as Docusaurus does
       const title = (m[3] ?? m[4] ?? '').trim() || titleCase(m[2]!);
-      out.push(calloutHtml(KIND[m[2]!.toLowerCase()]!, title, convertAdmonitions(body.join('\n'))));
+      out.push(calloutHtml(KIND[m[2]!.toLowerCase()]!, title, convertAdmonitions(body.join('\n'), hold), undefined, hold));
       continue;
     }
     out.push(line);

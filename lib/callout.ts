@@ -10,13 +10,16 @@ export type CalloutKind = keyof typeof CALLOUT_KINDS;
 
 /**
  * `title` '' leaves the title line out (MkDocs `!!! note ""`); `collapsible` makes it a
- * <details> that opens on a click (MkDocs `???`, open at first with `???+`).
+ * <details> that opens on a click (MkDocs `???`, open at first with `???+`). `hold` gets the box's
+ * own tags and returns what to write in their place: the build passes its HtmlStash (lib/shield.ts),
+ * so the tags reach the page after the author's HTML is sanitized (lib/sanitize.ts would strip
+ * their classes); the placeholder on a line of its own renders like the HTML block it stands for.
  */
-export function calloutHtml(kind: CalloutKind, title: string, body: string, collapsible?: 'closed' | 'open'): string {
+export function calloutHtml(kind: CalloutKind, title: string, body: string, collapsible?: 'closed' | 'open', hold: (html: string) => string = (html) => html): string {
   const label = escapeHtml(title || CALLOUT_KINDS[kind]);
   if (collapsible) {
-    return `\n<details class="callout callout--${kind}"${collapsible === 'open' ? ' open' : ''}>\n<summary class="callout__title">${label}</summary>\n\n${body.trim()}\n\n</details>\n`;
+    return `\n${hold(`<details class="callout callout--${kind}"${collapsible === 'open' ? ' open' : ''}>\n<summary class="callout__title">${label}</summary>`)}\n\n${body.trim()}\n\n${hold('</details>')}\n`;
   }
   const heading = title ? `\n<p class="callout__title">${escapeHtml(title)}</p>` : '';
-  return `\n<aside class="callout callout--${kind}" role="note" aria-label="${label}">${heading}\n\n${body.trim()}\n\n</aside>\n`;
+  return `\n${hold(`<aside class="callout callout--${kind}" role="note" aria-label="${label}">${heading}`)}\n\n${body.trim()}\n\n${hold('</aside>')}\n`;
 }

@@ -2,3 +2,5 @@
 export function renderMarkdown(text: string): string;
 /** Settles once the WebAssembly engine is ready; renderMarkdown() may be called only after. */
 export const markdownReady: Promise<void>;
+/** Whether `html` (renderMarkdown(text)) holds HTML the author wrote in `text`. */
+export function hasRawHtml(text: string, html: string): boolean;

@@ -43,3 +43,18 @@ export function renderMarkdown(text) {
   const html = mdToHtml(text, OPTIONS);
   return html.includes('class="anchor"') ? html.replace(MD4W_ANCHOR, '') : html;
 }
+
+// md4w 0.2.7's 'NO_HTML' shorthand turns off inline HTML only (a <script> block still came through): both named.
+const NO_HTML_OPTIONS = { parseFlags: [...PARSE_FLAGS, 'NO_HTML_BLOCKS', 'NO_HTML_SPANS'] };
+
+/**
+ * Whether `html`, rendered from `text`, holds HTML the author wrote (raw HTML blocks or inline
+ * tags), which is what the sanitizer has to read (lib/sanitize.ts). Exact, not a guess from the
+ * text: md4c renders the text again with raw HTML turned off (it then shows it as text), and the
+ * two differ exactly when there was some. Without a `<` there can be none (~0.03 ms a page otherwise).
+ */
+export function hasRawHtml(text, html) {
+  if (!text.includes('<')) return false;
+  const plain = mdToHtml(text, NO_HTML_OPTIONS);
+  return (plain.includes('class="anchor"') ? plain.replace(MD4W_ANCHOR, '') : plain) !== html;
+}

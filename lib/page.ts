@@ -2,6 +2,7 @@
  * The metadata each page carries through the pipeline, added stage by stage. Metalsmith files
  * are plain objects; this is the shape our plugins agree on.
  */
+import type { Removal } from './sanitize.ts';
 import type { FrontMatter } from './schema.ts';
 import type { LinkTag, PageScan } from './html-scan.ts';
 import type { SearchSection } from './search-sections.ts';
@@ -59,6 +60,8 @@ export interface Page extends Omit<FrontMatter, 'title' | 'type'> {
   generated?: boolean;
   /** Git or file-system date of last change, YYYY-MM-DD. */
   updated?: string;
+  /** What the sanitizer removed from the page's HTML (markdown stage), kept with it in the render cache. */
+  removed?: Removal[];
   /** Set on runbooks whose review is overdue: days overdue and since when. */
   reviewOverdue?: { days: number; since: string };
   /** The page's search sections, the first with an empty heading (set by the headings stage). */
@@ -77,6 +80,8 @@ export interface RenderedPage {
   links: LinkTag[];
   /** The search stage's sections of the page, split with an empty title (lib/search-sections.ts). */
   sections: SearchSection[];
+  /** What the sanitizer removed (lib/sanitize.ts): reported again when the page comes from the cache. */
+  removed: Removal[];
 }
 
 /** A page's render-cache key, and what an earlier build rendered for it when there was a record. */

@@ -155,12 +155,26 @@ export class HtmlStash {
   }
 
   /**
+   * Escaped text (a value from site.yml) held back from Markdown the same way, but put back by
+   * `restoreText` before the page's HTML is sanitized: unlike the helpers' own HTML, it may land
+   * inside HTML the author wrote (an `href`), where the sanitizer must see it.
+   */
+  putText(escaped: string): string {
+    return `${TEXT_OPEN}${this.parts.push(escaped) - 1}${HTML_CLOSE}`;
+  }
+
+  restoreText(html: string): string {
+    if (!html.includes(TEXT_OPEN)) return html;
+    return html.replace(TEXT_TOKEN, (_, n: string) => this.parts[Number(n)] ?? '');
+  }
+
+  /**
    * The text with each placeholder's HTML written out in it: the same text for the same page in
    * any build, whatever the numbering (the render cache's key, lib/render-cache.ts).
    */
   expand(text: string): string {
-    if (!text.includes(HTML_OPEN)) return text;
-    return text.replace(HTML_ID, (_, n: string) => `${HTML_OPEN}${this.parts[Number(n)] ?? ''}${HTML_CLOSE}`);
+    if (!text.includes(HTML_OPEN) && !text.includes(TEXT_OPEN)) return text;
+    return text.replace(HTML_ID, (_, open: string, n: string) => `${open}${this.parts[Number(n)] ?? ''}${HTML_CLOSE}`);
   }
 
   restore(html: string): string {
@@ -171,5 +185,7 @@ export class HtmlStash {
 
 const HTML_OPEN = '\uE002';
 const HTML_CLOSE = '\uE003';
-const HTML_ID = /\uE002(\d+)\uE003/g;
+const TEXT_OPEN = '\uE004';
+const HTML_ID = /([\uE002\uE004])(\d+)\uE003/g;
+const TEXT_TOKEN = /\uE004(\d+)\uE003/g;
 const HTML_TOKEN = /<p>\uE002(\d+)\uE003<\/p>|\uE002(\d+)\uE003/g;

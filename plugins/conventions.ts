@@ -30,7 +30,8 @@ export default function conventions(ctx: BuildContext): Metalsmith.Plugin {
       }
       refs += foreign.refs;
       if (foreign.diagram) page.hasDiagram = true;
-      const converted = mayHaveAdmonitions(foreign.text) ? convertAdmonitions(foreign.text) : foreign.text;
+      // The boxes' tags are held back from Markdown and from the sanitizer (lib/callout.ts).
+      const converted = mayHaveAdmonitions(foreign.text) ? convertAdmonitions(foreign.text, (html) => ctx.html.put(html)) : foreign.text;
       if (converted !== text) page.contents = Buffer.from(converted);
     }
     debug('%d Hugo refs', refs);

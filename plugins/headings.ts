@@ -30,9 +30,9 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
      * attributes), so they can be cached with the HTML. A page rendered now goes into the cache
      * when it is on.
      */
-    const done = (key: string | undefined, page: Page, rendered: Omit<RenderedPage, 'sections'>, sections: SearchSection[]) => {
+    const done = (key: string | undefined, page: Page, rendered: Omit<RenderedPage, 'sections' | 'removed'>, sections: SearchSection[]) => {
       page.searchSections = sections;
-      if (key !== undefined) cache!.set(key, { ...rendered, sections });
+      if (key !== undefined) cache!.set(key, { ...rendered, sections, removed: page.removed ?? [] });
     };
     for (const key of Object.keys(pages)) {
       if (!key.endsWith('.html')) continue;

@@ -12,22 +12,39 @@
 import markdownPlugin from '@metalsmith/markdown';
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
-import { markdownReady, renderMarkdown } from '../lib/markdown-engine.mjs';
+import { hasRawHtml, markdownReady, renderMarkdown } from '../lib/markdown-engine.mjs';
 import type { Files } from '../lib/page.ts';
 import { readableHtml } from '../lib/readable.ts';
+import { sanitizeRendered } from '../lib/sanitize.ts';
+import { RemovalReporter } from '../lib/sanitize-report.ts';
 
 export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
   return function markdown(files, metalsmith, done) {
     const debug = metalsmith.debug('runbook-smith:markdown');
     const cache = ctx.renderCache;
+    const removals = new RemovalReporter(ctx);
     // A page whose text was rendered by an earlier build gets that build's HTML, already through
     // the headings stage (lib/render-cache.ts); the headings stage then only takes its results.
+    // Raw HTML is sanitized (lib/sanitize.ts) before the helpers' own HTML goes back in, so only
+    // what the author wrote is cut down; what was removed travels with the page (and its cache
+    // record), so a page from the cache warns exactly as a rendered one.
     const render = markdownPlugin({
       render: (text: string, _options: object, context: { path: string }) => {
         const page = (files as unknown as Files)[context.path]!;
         const entry = cache?.lookup(cache.key(ctx.html.expand(text)));
         page.renderCache = entry;
-        return entry?.hit ? entry.hit.html : readableHtml(ctx.html.restore(renderMarkdown(text)));
+        if (entry?.hit) {
+          page.removed = entry.hit.removed;
+          removals.report(page, entry.hit.removed);
+          return entry.hit.html;
+        }
+        const md = renderMarkdown(text);
+        // Pages the build generates (plugins/runbooks.ts) are its own HTML, every value escaped.
+        if (page.generated) return readableHtml(ctx.html.restore(ctx.html.restoreText(md)));
+        const { html, removed } = sanitizeRendered(ctx.html.restoreText(md), hasRawHtml(text, md));
+        page.removed = removed;
+        removals.report(page, removed);
+        return readableHtml(ctx.html.restore(html));
       },
     } as never);
     // Rendering starts in a promise callback, outside the stage wrapper's try/catch (lib/stage.ts):

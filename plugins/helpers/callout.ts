@@ -10,7 +10,7 @@ export const KINDS = CALLOUT_KINDS;
 const callout: ContentHelper = {
   name: 'callout',
   usage: '{{#callout "warning"}}Text in **Markdown**{{/callout}} (kinds: note, warning, danger; optional title="...")',
-  create() {
+  create(ctx) {
     return function calloutHelper(this: unknown, ...args: unknown[]) {
       const options = args.pop() as HelperOptions;
       const kind = args[0] ?? 'note';
@@ -22,7 +22,9 @@ const callout: ContentHelper = {
         throw new HelperUsageError(`callout kind "${String(kind)}" is not one of: ${Object.keys(KINDS).join(', ')}`, `Write {{#callout "note"}}, {{#callout "warning"}} or {{#callout "danger"}}.`, options.loc);
       }
       const title = options.hash?.title ?? KINDS[kind as CalloutKind];
-      return calloutHtml(kind as CalloutKind, String(title), options.fn(this));
+      // The box's tags are held back from Markdown, so they reach the page after the author's HTML
+      // is sanitized (lib/sanitize.ts); the body stays Markdown.
+      return calloutHtml(kind as CalloutKind, String(title), options.fn(this), undefined, (html) => ctx.html.put(html));
     };
   },
 };

@@ -18,9 +18,9 @@ const env: ContentHelper = {
       if (typeof field !== 'string' || !Object.hasOwn(e, field)) {
         throw new HelperUsageError(`environment "${e.id}" has no field "${String(field)}"`, `Use one of: ${Object.keys(e).join(', ')}, as in ${env.usage}.`, options.loc);
       }
-      // Held back from Markdown like the other helpers' HTML (lib/shield.ts HtmlStash): a value such
-      // as `[x](javascript:...)` or `a | b` must show as typed, not become a link or a table cell.
-      return new ctx.hbs.SafeString(ctx.html.put(escapeHtml(String(e[field as keyof typeof e]))));
+      // Held back from Markdown (lib/shield.ts HtmlStash): a value such as `[x](javascript:...)` or
+      // `a | b` must show as typed, not become a link or a table cell.
+      return new ctx.hbs.SafeString(ctx.html.putText(escapeHtml(String(e[field as keyof typeof e]))));
     };
   },
 };

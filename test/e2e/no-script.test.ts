@@ -102,6 +102,41 @@ last_reviewed: 2026-11-01
 Back to [the first](first.md).
 `;
 
+/** Raw HTML a page body may hold: each runs __pwned or alert if it survives. */
+const BODY = [
+  script('script'),
+  `<img src=https://x.invalid/a.png onerror=__pwned('img-onerror')>`,
+  `<svg onload=__pwned('svg')><circle r=1 /></svg>`,
+  `<details open ontoggle=__pwned('ontoggle')><summary>s</summary>x</details>`,
+  `<input autofocus onfocus=__pwned('autofocus')>`,
+  `<iframe srcdoc="<script>parent.__pwned('srcdoc')</script>"></iframe>`,
+  `<iframe src="javascript:parent.__pwned('iframe-js')"></iframe>`,
+  `<object data="javascript:__pwned('object')"></object><embed src="javascript:__pwned('embed')">`,
+  `<form action="javascript:__pwned('form')"><button formaction="javascript:__pwned('button')">b</button></form>`,
+  `<a href="javascript:__pwned('a-js')">a</a> <a href=" JaVaScRiPt:__pwned('a-case')">b</a> <a href="jav&#x09;ascript:__pwned('a-tab')">c</a>`,
+  `<a href="data:text/html,<script>alert('data')</script>">d</a> <a href="vbscript:msgbox(1)">v</a>`,
+  `<img src="data:image/svg+xml,<svg onload=alert('data-img')>">`,
+  `<math><mtext><table><mglyph><style><img src=https://x.invalid/ onerror=__pwned('mxss-math')></style></mglyph></table></mtext></math>`,
+  `<noscript><p title="</noscript><img src=https://x.invalid/ onerror=__pwned('noscript')>"></noscript>`,
+  `<style>@import 'x.css';</style><div style="background:url(javascript:__pwned('style'))">s</div>`,
+  `<meta http-equiv="refresh" content="0;url=javascript:__pwned('meta')">`,
+  `<base href="javascript:__pwned('base')//">`,
+  `<link rel="stylesheet" href="javascript:__pwned('link')">`,
+  `<video><source onerror=__pwned('video')></video><audio src=https://x.invalid/a.mp3 onerror=__pwned('audio')></audio>`,
+  `<marquee onstart=__pwned('marquee')>m</marquee><body onload=__pwned('body')>`,
+  `<!--><img src=https://x.invalid/ onerror=__pwned('comment')>-->`,
+  `<title><img src=https://x.invalid/ onerror=__pwned('title-tag')></title><textarea><img src=https://x.invalid/ onerror=__pwned('textarea')></textarea>`,
+  `<xmp><img src=https://x.invalid/ onerror=__pwned('xmp')></xmp>`,
+  `<table><td><img src=https://x.invalid/ onerror=__pwned('td')></td></table>`,
+  `<a href="#" onclick="__pwned('onclick')" id="clickme">click</a> <kbd onmouseover=__pwned('kbd')>K</kbd>`,
+  '',
+  `[md link](javascript:__pwned('md-link')) [entity](&#106;avascript:__pwned('md-entity')) <javascript:__pwned('autolink')>`,
+  '',
+  `![md image](javascript:__pwned('md-img')) [data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)`,
+  '',
+  '<details><summary>Kept</summary>\n\nStill <kbd>here</kbd><sup>1</sup>, <img src="https://example.com/x.png" alt="x">.\n\n</details>',
+].join('\n');
+
 const FILES: Record<string, string> = {
   'site.yml': SITE_YML,
   'src/index.md': '---\ntitle: Home\n---\n\nStart from a section.\n',
@@ -113,6 +148,9 @@ const FILES: Record<string, string> = {
   [`src/<svg onload=__pwned('folder')>/index.md`]: 'A folder named with markup.\n',
   [`src/<svg onload=__pwned('folder')>/page.md`]: '# A page in it\n\nText.\n',
   'partials/secret.md': 'SECRET PARTIAL TEXT',
+  // Raw HTML in a body, the way GitHub's preview would show it harmless (and a partial with some).
+  'src/notes/raw-html.md': `---\ntitle: Raw HTML\n---\n\n${BODY}\n\n{{> hostile}}\n`,
+  'partials/hostile.md': `Included: <img src=https://x.invalid/ onerror=__pwned('partial')> <svg onload=__pwned('partial-svg')>\n`,
 };
 
 let tmp: string;
@@ -174,7 +212,8 @@ describe.skipIf(!!skipReason)('no script from content runs on any published page
     for (const kind of ['index.html', '404.html', 'queues/index.html', 'teams/index.html', 'teams/platform/index.html', 'services/index.html', 'alerts/index.html']) {
       expect(pages).toContain(kind);
     }
-    expect(pages.length).toBeGreaterThanOrEqual(13);
+    expect(pages).toContain('notes/raw-html/index.html');
+    expect(pages.length).toBeGreaterThanOrEqual(14);
     expect(result.pages).toBeGreaterThanOrEqual(12);
   });
 
@@ -203,6 +242,16 @@ describe.skipIf(!!skipReason)('no script from content runs on any published page
         live.push(...(await liveMarkup(page)).map((m) => `${rel}: ${m}`));
         expect(await page.content(), `${rel} shows no partial included through front matter`).not.toContain('SECRET PARTIAL TEXT');
       }
+      // Handlers that need a reader's action.
+      await page.goto(`${nginx!.origin}/notes/raw-html/`);
+      for (const sel of ['#clickme', 'kbd', 'a', 'summary']) {
+        for (const el of await page.locator(`main ${sel}`).all()) await el.click({ timeout: 1000, noWaitAfter: true }).catch(() => undefined);
+        await page.goto(`${nginx!.origin}/notes/raw-html/`);
+      }
+      expect(await page.locator('main details summary', { hasText: 'Kept' }).count(), 'allowed HTML stays').toBe(1);
+      expect(await page.locator('main kbd', { hasText: 'here' }).count()).toBe(1);
+      expect(await page.locator('main img[src="https://example.com/x.png"]').count()).toBe(1);
+
       // Search results are built in the browser from titles, headings and text.
       await page.goto(`${nginx!.origin}/`);
       for (const query of ['onerror', 'pwned', 'script', 'img']) {
