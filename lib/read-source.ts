@@ -3,11 +3,8 @@
  * keys (paths relative to the source folder), in the same order (sorted by path), each file with
  * `contents`, `mode` and `stats`. The pipeline then runs on it with `metalsmith.run(files)`.
  *
- * Why not `metalsmith.read()`: reading the 10,000 benchmark pages took it 1.08-1.11 s and this
- * 0.26-0.31 s (3 runs each, files in the page cache, 2 cores). Metalsmith stats and reads every file
- * through promises in batches and matches every path against its ignore globs; a build reads each
- * file once, so synchronous reads in one walk are simpler and cost a quarter. Issue #4's target
- * (10,000 pages in half of Hugo's time) was not met with it: 0.55 x Hugo.
+ * Why not `metalsmith.read()`: a build reads each file once, so synchronous reads in one walk are
+ * simpler and cost a quarter of its time (docs/decisions.md#read-source).
  *
  * It also looks at links before reading: Metalsmith follows every symbolic link, so a link to /etc
  * or to a folder above the repository would be read into the site. Links to files inside the

@@ -2,11 +2,10 @@
  * The render cache: each page's HTML as the markdown and headings stages left it, kept between
  * builds, so a rebuild renders only the pages whose text changed.
  *
- * Markdown rendering is the most expensive part of a build (marked plus highlight.js: 6.6 s of
- * 17.5 s at 10,000 benchmark pages, and the headings stage 1.3 s more), yet between two merges
- * most pages have not changed. An entry is found by a hash of exactly what those two stages
+ * Rendering and heading extraction are among the costliest stages, yet between two merges most pages
+ * have not changed (docs/decisions.md#render-cache). An entry is found by a hash of exactly what those two stages
  * read: the Markdown after templating, with the HTML the helpers produced written out in place
- * of its placeholders (lib/shield.ts HtmlStash). Everything else they depend on is code (marked
+ * of its placeholders (lib/shield.ts HtmlStash). Everything else they depend on is code (md4c
  * and its options, highlight.js, the heading slugs), so the cache file is named after a hash of
  * the code and of package-lock.json: any change to either starts a new, empty cache.
  *
@@ -29,9 +28,8 @@ import { walk } from './walk.ts';
  * File format: `RSC1`, then one record per page: its key (27 ASCII characters, a base64url
  * SHA-1), the payload's length (uint32 LE) and the payload (v8.serialize of a RenderedPage).
  * Only the keys and offsets are kept in memory: a record is read from the file when its page asks
- * for it, and a page rendered now goes straight to the next file. Holding the records in memory
- * until the end of the build pushed the peak memory of a 10,000-page build from ~510 MB to
- * 590-670 MB (over issue #4's 600 MB).
+ * for it, and a page rendered now goes straight to the next file, because holding them in memory
+ * pushed a 10,000-page build over its memory target (docs/decisions.md#render-cache).
  */
 const MAGIC = Buffer.from('RSC1');
 const KEY_BYTES = 27;
@@ -89,8 +87,9 @@ export class RenderCache {
   }
 
   /**
-   * The cache key of a page: a hash of the text the markdown stage renders. SHA-1 (not for
-   * security: a key only has to differ when the text does) hashed 10,000 pages in 65 ms, SHA-256 in 114.
+   * The cache key of a page: a hash of the text the markdown stage renders. SHA-1, not for
+   * security but because a key only has to differ when the text does and it is the faster hash
+   * (docs/decisions.md#render-cache).
    */
   key(text: string): string {
     return crypto.createHash('sha1').update(text).digest('base64url');

@@ -1,7 +1,7 @@
 /**
  * Writes the site atomically. Metalsmith's own write deletes the destination and then writes into
- * it, so a reader sees a half-empty site for the whole write (FACTS.md), and at 10,000 pages the
- * delete of the old tree alone took 5-14 s. Instead every build writes a fresh release directory
+ * it, so a reader sees a half-empty site for the whole write (docs/decisions.md#atomic-write).
+ * Instead every build writes a fresh release directory
  * next to the destination, and the destination (a symlink) is swapped to it with one rename
  * (lib/release.ts): a web server reading `build/` sees the old site or the new one, never a mix.
  *
@@ -77,25 +77,9 @@ export function releasesDirFor(destination: string): string {
  * Writes one release directory. Pages can be handed over as soon as they are rendered (the layout
  * stage does), so the disk writes run on libuv's threads while the main thread renders the next
  * page; `finish` writes whatever is left, then switches the destination to the release.
- * On this machine's disk the writes are bound by its throughput: at 10,000 benchmark pages
- * (~300 MB) about 3 s of writing is still left when rendering ends. Limiting how many pages may
- * wait for the disk made the whole build slower, so the queue is not bounded. Letting the writes
- * move during rendering (the layout stage yielding to the event loop every 32 pages) did not help
- * either: layout + write took 7.6 s and 10.6 s against 7.7 s and 7.9 s without, at 10,000 pages.
- * (Most of that spread came from writing right after deleting the previous build's 10,000 files:
- * 0.8-1.3 s into untouched space, 2-6 s right after an `rm -rf` of the last output; see
- * clearOutput in bench/bench.ts.)
- * Making the release's 10,000 folders in the background from the permalinks stage on helped a
- * build right after such a delete (13.5-14.1 s -> 9.4-10.0 s) but slowed the usual case
- * (write 2.2-2.7 s against 1.25-1.5 s, 3 runs each, alternating): the 10,000 mkdir calls queue
- * ahead of the file writes on libuv's threads. Not used.
- * The time goes into the kernel taking the pages: on this VM the page cache filled at ~50 MB/s
- * during the write (/proc/meminfo Dirty), and 10,000 writes of 22 KB took 0.57 s to 13 s
- * in a bare script depending on the moment. Nor did a writer thread doing the writes one after
- * another with synchronous calls (pages handed over by transfer, no copy): write phase 9.1-9.5 s
- * against 8.7-8.9 s here, three runs each alternating, and peak RSS ~600 MB instead of ~510.
- * Writing each page synchronously from the layout stage (a string, through Node's C++ UTF-8 path,
- * so no Buffer is made) was worse still: layout + write 7.3-15.5 s against 4.4-8.0 s.
+ * The queue is not bounded and writes are plain async calls, because every alternative tried
+ * (bounded queue, yielding, background mkdir, a writer thread, synchronous writes) was slower
+ * (docs/decisions.md#write-queue).
  */
 export class ReleaseWriter {
   /** The release, once complete. */

@@ -1,15 +1,16 @@
 /**
  * Stage 7, layout: wraps each page in a Handlebars layout from layouts/ (`default`, or the one
  * named by `layout:` in front matter), with the site's navigation around it.
+ * Reads: page.contents (HTML body), page.title, .url, .headings, .prev/.next, .section, .updated and
+ * the runbook fields; metadata nav and assets. Writes: page.contents (the whole page), or hands it to
+ * ctx.writer and leaves it empty.
  *
- * Layouts are compiled once per build on the build's Handlebars instance (@metalsmith/layouts
- * reads and compiles the layout again for every file: 7.4 s vs 1.3 s for 10,000 pages, FACTS.md).
+ * Layouts are compiled once per build on the build's Handlebars instance, because
+ * @metalsmith/layouts compiles them again for every file (docs/decisions.md#layout).
  * Navigation fragments are rendered once per section (lib/nav.ts).
  * The three large parts of a page, its body and the two navigation lists, reach the template as
- * short placeholders and are copied into the page as bytes afterwards (splice below): the body is
- * already UTF-8 from the earlier stages and the lists are encoded once per section. Building each
- * page as one ~22 KB string and encoding it whole took ~0.9 s of the 2.1 s layout stage at 10,000
- * pages (V8 first flattens the joined string, then encodes all of it).
+ * short placeholders and are copied into the page as bytes afterwards (splice below), because
+ * encoding each whole page string again was most of this stage's time (docs/decisions.md#layout).
  * Every value that comes from front matter reaches the HTML escaped: layouts use {{ }} for them,
  * and {{{ }}} only for HTML the build produced. `{{csp}}` is the page's Content-Security-Policy,
  * with the hashes of the inline scripts and styles the layout rendered (lib/csp.ts).
@@ -114,10 +115,9 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
       const page = pages[key]!;
       const parts = render(page, page.contents);
       // Finished: written now, while the next pages render (lib/write.ts), only into the new release
-      // directory, which becomes the site only if the whole build succeeds. Its HTML is then let go:
-      // holding every page's HTML until the end was ~220 MB at 10,000 pages (peak RSS over 600 MB).
-      // The pieces go to the file as they are (one writev): joining them into one Buffer first
-      // took ~0.3 s at 10,000 pages, most of it allocating 22 KB per page.
+      // directory, which becomes the site only if the whole build succeeds. Its HTML is then let go,
+      // and the pieces go out in one writev, to keep peak memory and copying down
+      // (docs/decisions.md#write-queue).
       if (writer && !ctx.diagnostics.broken.has(page.source)) {
         writer.write(key.split(path.sep).join('/'), parts);
         page.contents = WRITTEN;

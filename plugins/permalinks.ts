@@ -4,16 +4,11 @@
  *
  * Every path segment goes through one slug function (lib/text.ts) that keeps Unicode letters, and
  * two pages that would get the same URL are reported naming both files.
+ * Reads: page.source (the file key, `*.html`). Writes: page.permalink, page.url, page.caseUrl; moves
+ * each page to `<permalink>/index.html`.
  *
- * This stage no longer runs @metalsmith/permalinks, measured (10,000 benchmark pages, 2 cores):
- * the plugin took 0.64-0.71 s of the 9.3-9.6 s build for work this stage had already done. It
- * finds each file's linkset by matching its path against a glob, copies the file's whole metadata
- * into a new object to fill its pattern, and parses the pattern again, per file; this stage
- * computes the same target once per page (it must anyway, to report collisions naming both files,
- * which the plugin's `duplicates: 'error'` does not), so moving each file there is one line.
- * With its default pattern the plugin also did not slugify folder names and its default slugify
- * dropped CJK names (FACTS.md); both were overridden. Issue #4's target (10,000 pages in half of
- * Hugo's time) was ~0.49-0.51 x with the plugin.
+ * Our own stage, not @metalsmith/permalinks: this stage must compute every target anyway to name
+ * both files of a collision, so the plugin only repeated that work (docs/decisions.md#permalinks).
  */
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';

@@ -6,12 +6,9 @@
  *
  *   node scripts/run.mjs build.ts --destination build
  *
- * Why: started through tsx, every run paid ~0.7 s before the first page (tsx's loader hooks handle
- * each module import); from the bundle Node starts in ~0.1 s. Measured on 1,000 benchmark pages:
- * 3.1-3.7 s through tsx, 2.5-2.8 s from the bundle; 2.1 s with the source map in its own file
- * instead of inline (Node parsed it on every start). Pure-JavaScript dependencies made of many ES
- * module files are inlined too (INLINE): loading the program took 0.33-0.34 s instead of 0.45-0.50 s
- * (5 runs each), Node's ES module loader paying per file (zod alone is ~80 ms of files). The rest
+ * Why: tsx's loader hooks cost every run a start-up delay that the bundle does not pay; the source
+ * map is a file of its own and pure-JavaScript dependencies made of many ES module files are inlined
+ * (INLINE) because Node pays per file loaded (docs/decisions.md#run-bundle). The rest
  * stay in node_modules: md4w finds its .wasm beside its own file, @metalsmith/in-place loads
  * jstransformers by name, and handlebars is shared with jstransformer-handlebars.
  * The entry point must export `main(argv): Promise<number>` (the exit code).
