@@ -6,7 +6,7 @@ import { HelperUsageError } from '../lib/helper-types.ts';
 import { NavFileError } from '../lib/nav-files.ts';
 import { StageError } from '../lib/stage.ts';
 import { WriteError } from '../lib/write.ts';
-import { DeployError } from '../scripts/deploy.ts';
+import { DeployError } from '../scripts/deploy/errors.ts';
 import { PreviewError } from '../scripts/deploy/preview.ts';
 
 describe('error family', () => {

@@ -11,7 +11,8 @@ import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { currentRelease, listReleases } from "../../lib/release.ts";
-import { main, publish } from "../../scripts/deploy.ts";
+import { main } from "../../scripts/deploy.ts";
+import { publish } from "../../scripts/deploy/publish.ts";
 import { makeBuild, readTree, tempDir } from "./fixtures.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));

@@ -4,7 +4,11 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { currentRelease, listReleases } from "../../lib/release.ts";
-import { DeployError, main, publish, RELEASE_MANIFEST, rollback } from "../../scripts/deploy.ts";
+import { main } from "../../scripts/deploy.ts";
+import { RELEASE_MANIFEST } from "../../scripts/deploy/assets.ts";
+import { DeployError } from "../../scripts/deploy/errors.ts";
+import { publish } from "../../scripts/deploy/publish.ts";
+import { rollback } from "../../scripts/deploy/rollback.ts";
 import { type FixtureSite, makeBuild, makeSite, readTree, tempDir } from "./fixtures.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));

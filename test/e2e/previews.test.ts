@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../build.ts';
-import { publish } from '../../scripts/deploy.ts';
+import { publish } from '../../scripts/deploy/publish.ts';
 import { publishPreview, removePreview } from '../../scripts/deploy/preview.ts';
 import { crawl } from '../deploy/preview-fixtures.ts';
 import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
