@@ -3,10 +3,10 @@
  * headings stage), every id, and every link and image tag with its position (for the links stage),
  * and its text split at each h2 (for the search index).
  *
- * The headings stage parses each page, edits it (ids, anchor links), and remembers the result for
- * the edited HTML (positions moved by its own edits), keyed by the page's contents Buffer. The
- * links stage uses that when the page still has that exact Buffer, and parses otherwise. At 10,000
- * pages the second parse cost ~1 s.
+ * The headings stage parses each page, edits it (ids, anchor links), and hands the result for the
+ * edited HTML (positions moved by its own edits) to the links stage on the page (`page.htmlScan`,
+ * with the contents Buffer it belongs to). The links stage uses it when the page still has that
+ * exact Buffer, and parses otherwise, so a page is not parsed twice (docs/decisions.md#html-scan-handoff).
  */
 import { Parser } from 'htmlparser2';
 
@@ -44,7 +44,7 @@ export interface HtmlScan {
 
 /** Tags whose boundaries separate words in the plain text (`<li>one</li><li>two</li>` -> "one two"). */
 const BLOCK = new Set(['p', 'li', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'td', 'th', 'tr', 'pre', 'div', 'dt', 'dd', 'blockquote', 'ul', 'ol', 'table', 'aside']);
-// Runs only: replacing every single space with a space was the slowest step (0.36 s at 10k pages).
+// Runs only, because replacing every single space with a space was the slowest step (docs/decisions.md#html-scan-spaces).
 const SPACE = /\s{2,}|\n/g;
 /** Elements whose text goes to a section's `other` text. */
 const OTHER = new Set(['table', 'pre']);

@@ -13,8 +13,8 @@ import { escapeHtml } from './text.ts';
  * another in `plain`, with `starts[i]` where entry i begins (`starts[n]` = the end). The page at
  * index i gets `plain[0, starts[i])`, its own marked entry, then `plain[starts[i + 1], end)`: two
  * views of the same bytes, copied once into the page by the layout stage (plugins/layout.ts).
- * Joining 100 items for each of 10,000 pages, and finding the page with findIndex, took ~0.25 s of
- * the layout stage; encoding each page's whole list again as UTF-8 was part of ~0.9 s.
+ * Encoded once per section because joining and encoding each page's list again was a large part of
+ * the layout stage (docs/decisions.md#nav-lists).
  */
 interface ListItems {
   plain: Buffer;

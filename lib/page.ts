@@ -29,8 +29,8 @@ export interface Page extends Omit<FrontMatter, 'title' | 'type'> {
   frontMatter?: string;
   /**
    * The Markdown body as written, only for pages the build generates (they have no file). For a
-   * file, problems re-read it (lib/source-text.ts): keeping a copy of every body cost ~30 MB at
-   * 10,000 pages for a lookup that happens only when there is a mistake.
+   * file, problems re-read it (lib/source-text.ts), because a copy of every body costs memory for a
+   * lookup that happens only when there is a mistake (docs/decisions.md#page-body).
    */
   markdown?: string;
   /** Folder of the page relative to the source dir ('' for the root). */

@@ -44,8 +44,8 @@ export function yamlErrorHint(e: YamlError, general: string): string {
 /**
  * The lines of a YAML text, indexed once for key lookups: every line that starts a `key:` (by its
  * key, as written plain, 'single' or "double" quoted with escapes) and every line that starts a
- * `- ` list item. A lookup is then a binary search, not a scan of the text: looking up each of
- * 32,000 front-matter keys by splitting and scanning the text again took 147 s for one page.
+ * `- ` list item. A lookup is then a binary search, not a scan of the text, so a page with many keys
+ * stays linear (docs/decisions.md#yaml-lines).
  */
 export class YamlLines {
   private readonly keys = new Map<string, number[]>();

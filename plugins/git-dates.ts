@@ -2,8 +2,7 @@
  * git-dates: "Last updated" for every page from git history, as `page.updated` (YYYY-MM-DD; the
  * layout shows it in the page footer).
  *
- * ONE `git log` for the whole source tree, never one per file (at 10,000 pages, 10,000 git
- * processes would take minutes):
+ * ONE `git log` for the whole source tree, never one per file (docs/decisions.md#git-log-once):
  *
  *   git -C <source> log --format=%x01%cd --date=short --name-only --relative -z -- .
  *

@@ -134,7 +134,7 @@ export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
     }
 
     // By service: one heading per service, so a runbook card can link to /services/#name.
-    // Grouped in one pass: filtering all runbooks once per service was (services x runbooks), 1 s at 10,000.
+    // Grouped in one pass, because filtering all runbooks once per service is services x runbooks (docs/decisions.md#runbooks-by-service).
     const byService = new Map<string, Page[]>();
     for (const p of list) {
       for (const s of new Set(p.services ?? [])) {
