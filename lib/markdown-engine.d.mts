@@ -4,3 +4,10 @@ export function renderMarkdown(text: string): string;
 export const markdownReady: Promise<void>;
 /** Whether `html` (renderMarkdown(text)) holds HTML the author wrote in `text`. */
 export function hasRawHtml(text: string, html: string): boolean;
+/** md4c's tree of a Markdown text (md4w's JSON), with the options renderMarkdown() uses. */
+export function markdownTree(text: string): { children: (string | MdNode)[] };
+export interface MdNode {
+  type: number;
+  props?: Record<string, unknown>;
+  children?: (string | MdNode)[];
+}

@@ -9,7 +9,7 @@
  *
  * Plain JavaScript with types in markdown-engine.d.mts, like highlight.mjs.
  */
-import { init, mdToHtml, setCodeHighlighter } from 'md4w';
+import { init, mdToHtml, mdToJSON, setCodeHighlighter } from 'md4w';
 import { codeBlock } from './highlight.mjs';
 
 // md4w keeps one WebAssembly instance and one highlighter per process (module scope in md4w).
@@ -57,4 +57,13 @@ export function hasRawHtml(text, html) {
   if (!text.includes('<')) return false;
   const plain = mdToHtml(text, NO_HTML_OPTIONS);
   return (plain.includes('class="anchor"') ? plain.replace(MD4W_ANCHOR, '') : plain) !== html;
+}
+
+/**
+ * The page's Markdown as md4c reads it, as a tree (md4w's JSON: `{ type, props, children }`, text as
+ * strings), with the same options as renderMarkdown(): what is code here is code on the page.
+ * Used by the template shield (lib/shield.ts) to tell `{{` in code from `{{` in text.
+ */
+export function markdownTree(text) {
+  return mdToJSON(text, OPTIONS);
 }

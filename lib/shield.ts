@@ -3,17 +3,23 @@
  *
  * Handlebars knows nothing of Markdown: run over a page, it deletes `{{ $labels.instance }}`
  * inside a code fence, fails on `{{ .Values.image }}`, and escapes `{{x}}` output that Markdown
- * then escapes again (see FACTS.md). Before templating, every code region that Markdown will
- * render as code (fenced blocks, indented blocks, inline code spans) is swapped for an opaque
+ * then escapes again (see FACTS.md). Before templating, every `{{` that Markdown will render as
+ * code (in fenced blocks, indented blocks, inline code spans) is swapped for an opaque
  * placeholder; after templating the placeholders are swapped back, byte for byte.
  *
- * Code regions are found with marked's lexer (pages are rendered by md4c, lib/markdown-engine.mjs;
- * both follow CommonMark), so lists and blockquotes are handled as Markdown decides.
+ * What is code is decided by md4c, the engine that renders the page (lib/markdown-engine.mjs), so
+ * it is exactly what the page shows as code, lists and blockquotes included. Each `{{` of the page
+ * is marked with a numbered private-use token and the page parsed once; the tokens that come back
+ * inside a code node are the braces to shield. md4c runs in linear time and without recursion
+ * limits: marked's lexer, used here before, took 134 s for 120 KB of `*a ` (its emphasis and link
+ * rules rescan the rest of the text from every delimiter: 50 s for 160 KB of `[a](`, 12 s for
+ * `| a `) and overflowed the stack on a 5,000-deep blockquote (docs/decisions.md, "Time: the code
+ * shield").
  *
- * A placeholder keeps the region's line count (it carries the same number of newlines), so the
- * line numbers in Handlebars' error messages still match the file.
+ * A placeholder keeps the line count of what it replaces, so the line numbers in Handlebars' error
+ * messages still match the file.
  */
-import { marked } from 'marked';
+import { markdownTree, type MdNode } from './markdown-engine.mjs';
 
 const OPEN = '\uE000';
 const CLOSE = '\uE001';
@@ -26,16 +32,49 @@ export class CodeShield {
   /** Replaces code regions of `markdown` with placeholders. Cheap when there is no `{{` at all. */
   shield(markdown: string): string {
     if (!markdown.includes('{{')) return markdown;
-    const spans = marginFencesHoldingAllBraces(markdown) ?? findCodeSpans(markdown);
-    if (!spans.length) return markdown;
+    const fences = marginFencesHoldingAllBraces(markdown);
+    if (!fences) return this.shieldBracesInCode(markdown);
     let out = '';
     let at = 0;
-    for (const [start, end] of spans) {
-      if (start < at) continue; // nested or overlapping: the outer region already covers it
+    for (const [start, end] of fences) {
       const code = markdown.slice(start, end);
       out += markdown.slice(at, start) + this.placeholder(code);
       at = end;
     }
+    return out + markdown.slice(at);
+  }
+
+  /** Every `{{` that md4c reads as part of code, swapped for a placeholder. */
+  private shieldBracesInCode(markdown: string): string {
+    const braces: number[] = [];
+    let marked = '';
+    let at = 0;
+    for (let i = markdown.indexOf('{{'); i !== -1; i = markdown.indexOf('{{', i + 2)) {
+      marked += markdown.slice(at, i) + MARK_OPEN + digits(braces.length) + MARK_CLOSE;
+      braces.push(i);
+      at = i + 2;
+    }
+    marked += markdown.slice(at);
+    const inCode = new Set<number>();
+    // Iterative walk: a page may nest quotes or lists thousands deep.
+    const stack: { node: string | MdNode; code: boolean }[] = markdownTree(marked).children.map((node) => ({ node, code: false }));
+    while (stack.length) {
+      const { node, code } = stack.pop()!;
+      if (typeof node === 'string') {
+        if (code && node.includes(MARK_OPEN)) for (const m of node.matchAll(MARK)) inCode.add(undigits(m[1]!));
+        continue;
+      }
+      const isCode = code || node.type === CODE_BLOCK || node.type === CODE_SPAN;
+      for (const child of node.children ?? []) stack.push({ node: child, code: isCode });
+    }
+    if (!inCode.size) return markdown;
+    let out = '';
+    at = 0;
+    braces.forEach((i, n) => {
+      if (!inCode.has(n)) return;
+      out += markdown.slice(at, i) + this.placeholder('{{');
+      at = i + 2;
+    });
     return out + markdown.slice(at);
   }
 
@@ -90,55 +129,21 @@ export function marginFencesHoldingAllBraces(markdown: string): Span[] | undefin
   return spans;
 }
 
-/** Offsets of every code region in a Markdown text, in document order. */
-export function findCodeSpans(markdown: string): Span[] {
-  const tokens = marked.lexer(markdown, { gfm: true, mangle: false, headerIds: false });
-  const spans: Span[] = [];
-  let cursor = 0;
-  const visit = (list: marked.Token[] | undefined) => {
-    if (!list) return;
-    for (const token of list) {
-      if (token.type === 'code' || token.type === 'codespan') {
-        const found = locate(markdown, token.raw, cursor, token.type === 'code');
-        if (found) {
-          spans.push(found);
-          cursor = found[1];
-        }
-        continue;
-      }
-      const t = token as marked.Token & {
-        tokens?: marked.Token[];
-        items?: { tokens?: marked.Token[] }[];
-        header?: { tokens?: marked.Token[] }[];
-        rows?: { tokens?: marked.Token[] }[][];
-      };
-      if (t.type === 'table') {
-        for (const cell of t.header ?? []) visit(cell.tokens);
-        for (const row of t.rows ?? []) for (const cell of row) visit(cell.tokens);
-        continue;
-      }
-      if (t.items) for (const item of t.items) visit(item.tokens);
-      visit(t.tokens);
-    }
-  };
-  visit(tokens);
-  return spans;
+// md4w's node types for code (md4w.d.ts NodeType).
+const CODE_BLOCK = 7;
+const CODE_SPAN = 34;
+// A numbered mark for each `{{` while md4c reads the page: private-use characters only (ASCII
+// digits could start an ordered list), which md4c copies through as text.
+const MARK_OPEN = '\uE006';
+const MARK_CLOSE = '\uE007';
+const MARK = /\uE006([\uE010-\uE019]+)\uE007/g;
+
+function digits(n: number): string {
+  return String(n).replace(/\d/g, (d) => String.fromCharCode(0xe010 + Number(d)));
 }
 
-/**
- * Finds a token's raw text in the source from `from` on. Inside list items and blockquotes
- * marked strips each line's indentation or `>` before lexing, so a multi-line block is matched
- * line by line, allowing any indentation or quote markers before each line.
- */
-function locate(source: string, raw: string, from: number, block: boolean): Span | undefined {
-  const text = block ? raw.replace(/\n+$/, '') : raw;
-  const direct = source.indexOf(text, from);
-  if (direct !== -1) return [direct, direct + text.length];
-  const lines = text.split('\n').map((l) => l.trimStart().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const re = new RegExp(lines.join('\\n[ \\t>]*'), 'g');
-  re.lastIndex = from;
-  const m = re.exec(source);
-  return m ? [m.index, m.index + m[0].length] : undefined;
+function undigits(s: string): number {
+  return Number(s.replace(/[\uE010-\uE019]/g, (c) => String(c.charCodeAt(0) - 0xe010)));
 }
 
 /**

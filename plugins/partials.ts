@@ -9,6 +9,7 @@
  */
 import type Metalsmith from 'metalsmith';
 import type { BuildContext } from '../lib/context.ts';
+import { markdownReady } from '../lib/markdown-engine.mjs';
 import { handlebarsErrorPosition } from '../lib/handlebars-errors.ts';
 import { staticIncludes, type Include } from '../lib/handlebars-includes.ts';
 import { loadPartials, readPartials, type PartialSource } from '../lib/partial-sources.ts';
@@ -20,7 +21,8 @@ export interface PartialsOptions {
 
 export default function partials(ctx: BuildContext, options: PartialsOptions = {}): Metalsmith.Plugin {
   const directory = options.directory ?? ctx.partialsDir;
-  return function partials(_files, metalsmith) {
+  return async function partials(_files, metalsmith) {
+    await markdownReady; // the shield asks md4c what is code (lib/shield.ts)
     const debug = metalsmith.debug('runbook-smith:partials');
     const found = directory === ctx.partialsDir ? loadPartials(ctx) : readPartials(directory);
     for (const p of found) ctx.hbs.registerPartial(p.name, ctx.shield.shield(p.text));

@@ -18,6 +18,7 @@ import jstransformerHandlebars from 'jstransformer-handlebars';
 import type Metalsmith from 'metalsmith';
 import path from 'node:path';
 import type { BuildContext } from '../lib/context.ts';
+import { markdownReady } from '../lib/markdown-engine.mjs';
 import { lineColumnAt } from '../lib/diagnostics.ts';
 import { isMarkdown, type Files } from '../lib/page.ts';
 import { handlebarsErrorPosition } from '../lib/handlebars-errors.ts';
@@ -61,6 +62,11 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
   };
 
   return function templates(files, metalsmith, done) {
+    // The shield asks md4c what is code (lib/shield.ts): its WebAssembly must be ready.
+    markdownReady.then(() => run(files, metalsmith, done), done);
+  };
+
+  function run(files: Metalsmith.Files, metalsmith: Metalsmith, done: Metalsmith.DoneCallback) {
     const debug = metalsmith.debug('runbook-smith:templates');
     const pages = files as unknown as Files;
     // Only pages with `{{` left outside code are templated: in-place runs on that subset (through
@@ -78,14 +84,14 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
       page.contents = Buffer.from(shielded);
       subset[n] = page as unknown as Metalsmith.File;
     }
-    const run = inPlace({
+    const inPlaceRun = inPlace({
       transform: transformer as never,
       pattern: '**/*.{md,markdown}',
       extname: '.md',
       engineOptions: { filename: true },
     });
     metalsmith
-      .run(subset, [run])
+      .run(subset, [inPlaceRun])
       .then(() => metalsmith.run(files, [])) // scope Metalsmith's file list back to the whole site
       .then(() => {
         for (const n of Object.keys(subset)) {
@@ -96,7 +102,7 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
         done();
       })
       .catch(done);
-  };
+  }
 }
 
 /** Translates a Handlebars error into a message for the page's author, at the right line. */

@@ -132,6 +132,29 @@ describe('bounded time for any single page', () => {
     expect(r.stderr).toContain('src/keys.md:32002:1  `field_31999` is not a known field');
   }, 150_000);
 
+  it('120 KB of emphasis markers, brackets and table pipes on pages that use a helper', () => {
+    const helper = '{{#callout "note"}}Careful.{{/callout}}\n\n';
+    const r = bounded({
+      'src/stars.md': `---\ntitle: Stars\n---\n${helper}${'*a '.repeat(40_000)}\n`,
+      'src/links.md': `---\ntitle: Links\n---\n${helper}${'[a]('.repeat(30_000)}\n`,
+      'src/brackets.md': `---\ntitle: Brackets\n---\n${helper}${'[[[a '.repeat(24_000)}\n`,
+      'src/pipes.md': `---\ntitle: Pipes\n---\n${helper}${'| a '.repeat(30_000)}\n`,
+      'src/images.md': `---\ntitle: Images\n---\n${helper}${'![a](b '.repeat(17_000)}\n`,
+    });
+    expect(r.code, r.out).toBe(0);
+    expect(r.seconds).toBeLessThan(LIMIT_S);
+    expect(fs.readFileSync(path.join(r.dir, 'build/stars/index.html'), 'utf8')).toContain('callout--note');
+  }, 150_000);
+
+  it('a helper inside a 5,000-deep blockquote builds (no stack overflow)', () => {
+    const r = bounded({ 'src/deep.md': `---\ntitle: Deep\n---\n${'> '.repeat(5_000)}{{#callout "note"}}Deep.{{/callout}} and \`{{ $labels.x }}\`\n` });
+    expect(r.code, r.out).toBe(0);
+    expect(r.seconds).toBeLessThan(LIMIT_S);
+    const html = fs.readFileSync(path.join(r.dir, 'build/deep/index.html'), 'utf8');
+    expect(html).toContain('callout--note');
+    expect(html).toContain('`{{ $labels.x }}`'); // in code when the page was templated: kept as written
+  }, 150_000);
+
   it('100,000 headings, each followed by a link to it', () => {
     let body = '';
     for (let i = 0; i < 100_000; i++) body += `## H${i}\n[to H${i}](#h${i})\n`;
