@@ -3,6 +3,7 @@
  * into a monitor's runbook link: it keeps working when the runbook moves) and the URL of its runbook
  * page today (`page`). Absolute when site.yml sets `url`, root-relative otherwise. Keys sorted,
  * so the file is byte-identical between builds of the same input.
+ * Reads: metadata alerts (alert -> runbook page), page.url. Writes: the file `alerts.json`.
  */
 import type Metalsmith from 'metalsmith';
 import { alertPublicUrl, publicUrl } from '../lib/alert-url.ts';

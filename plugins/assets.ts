@@ -4,6 +4,7 @@
  * page with another release's CSS. The reader's scripts are ES modules in assets/js/, one feature a
  * file, bundled and minified into `site.js` from `js/main.js`; CSS is minified. Layouts get
  * `assets['site.css']` -> URL.
+ * Reads: the files under assets/. Writes: the fingerprinted asset files, metadata assets (name -> URL).
  */
 import fs from 'node:fs';
 import type Metalsmith from 'metalsmith';

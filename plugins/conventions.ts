@@ -5,6 +5,8 @@
  * checks; other Hugo shortcodes, MDX imports and components, and MkDocs snippets are reported at
  * their line with what to write instead (lib/foreign-syntax.ts). Pages with a ```mermaid block are
  * marked, so only they load the diagram script.
+ * Reads: page.contents (Markdown), page.source, page.bodyLine. Writes: page.contents (Markdown),
+ * page.hasDiagram.
  */
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';

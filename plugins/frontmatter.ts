@@ -5,6 +5,8 @@
  * Metalsmith's own front-matter parsing is switched off (`frontmatter(false)` in build.ts): it
  * reports "Invalid frontmatter in the file at: <path>" with no line, and parses a `---` block
  * that is never closed as if the whole page were YAML (FACTS.md).
+ * Reads: file.contents (raw file). Writes: file.contents (the body), the schema's fields, page.title,
+ * page.type, page.frontMatter, page.navTitle, page.unlisted, page.reviewOverdue; drops drafts.
  */
 import fs from 'node:fs';
 import path from 'node:path';

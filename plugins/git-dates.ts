@@ -22,6 +22,7 @@
  *   - a shallow clone (CI `fetch-depth: 1`) knows only one commit, so every page shows that
  *     commit's date: check out with `fetch-depth: 0` for real dates.
  *   - renames are not followed: a moved file's date is that of the move.
+ * Reads: page.source of every `*.html` page. Writes: page.updated.
  */
 import { spawn } from 'node:child_process';
 import type Metalsmith from 'metalsmith';

@@ -3,6 +3,8 @@
  * sidebar, gives every heading an id (GitHub's slug rules, unique on the page) so `#anchors`
  * resolve, and gives each h2 and h3 an anchor link. The HTML is read with htmlparser2 (lib/html-scan.ts),
  * the page is edited only at the tag positions it reports, and the scan is kept for the links stage.
+ * Reads: page.contents (HTML), page.renderCache. Writes: page.contents (ids, anchor links),
+ * page.headings, page.htmlScan, page.searchSections.
  */
 import GithubSlugger from 'github-slugger';
 import type Metalsmith from 'metalsmith';

@@ -10,6 +10,8 @@
  *
  * Each page's HTML is read once with htmlparser2 (ids and link tags together); tags are edited at
  * the offsets the parser reports.
+ * Reads: page.contents (HTML), page.htmlScan, page.url, page.source. Writes: page.contents (links
+ * rewritten), metadata linkIndex.
  */
 import { decodeHTML } from 'entities';
 import type Metalsmith from 'metalsmith';

@@ -10,6 +10,8 @@
  *   the next build compares with (plugins/url-history.ts) so no URL vanishes by accident.
  * An alias that is a live page's URL, an alias two pages claim, or a permanent alert URL that a page
  * already uses fails the build naming both files.
+ * Reads: metadata alerts, page.url, page.caseUrl, page.aliases. Writes: redirect pages,
+ * `.nginx-redirects.map`, `urls.json`.
  */
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';

@@ -5,6 +5,8 @@
  * - Generates index pages by team (`/teams/`, one page per team), by service (`/services/`) and by
  *   alert (`/alerts/`). They are ordinary Markdown pages with source-relative links, added before
  *   the sections stage, so they get navigation and the links stage checks and rewrites their links.
+ * Reads: page.type, page.alerts, page.owner, page.services, page.last_reviewed. Writes: the
+ * generated pages, metadata alerts (alert name -> runbook page).
  */
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';

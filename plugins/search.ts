@@ -12,6 +12,8 @@
  * pieces of its own release, and nginx serves them `immutable` like every fingerprinted asset.
  * Piece URLs are relative to the site's own script (never a hard-coded "/"), so a site under a
  * base path and an offline copy opened from file:// find them too.
+ * Reads: page.url, page.title, page.section, page.searchSections (else page.contents). Writes: the
+ * index pieces, metadata search; clears page.searchSections.
  */
 import crypto from 'node:crypto';
 import type Metalsmith from 'metalsmith';

@@ -7,6 +7,7 @@
  * site.yml (it reaches pages through helpers), layouts, partials, templates/ (inside the New runbook
  * link), assets and an mkdocs.yml above src/ (navigation labels), in any encoding and at any size (lib/secret-scan.ts), and the names of all
  * those files and their folders (they become URLs). The rules: lib/secret-scan.ts.
+ * Reads: every source file's bytes and name. Writes: nothing (problems only).
  */
 import fs from 'node:fs';
 import path from 'node:path';

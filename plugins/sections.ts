@@ -10,6 +10,8 @@
  * install (patches/, by patch-package) makes those lookups maps (docs/decisions.md#collections-patch).
  * Its `refer` option is off: it copies arrays of *all* preceding and following files onto every
  * file (quadratic again); previous/next are set here from the sorted list instead.
+ * Reads: page.dir, page.order, page.title, the index pages' `order:` (else mkdocs.yml `nav:`). Writes: page.prev,
+ * page.next, page.navTitle, metadata collections and nav.
  */
 import collections from '@metalsmith/collections';
 import type Metalsmith from 'metalsmith';

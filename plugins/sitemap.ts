@@ -6,6 +6,7 @@
  * for the same sources wherever it is built; crawlers treat lastmod as optional.
  * Without `url:` in site.yml there is no base to make URLs absolute, so no sitemap is written
  * (robots.txt still is). The 404 page is not listed. Sorted by URL: byte-identical across builds.
+ * Reads: page.url of every listed page. Writes: the files `sitemap.xml` and `robots.txt`.
  */
 import type Metalsmith from 'metalsmith';
 import { originOf, withBase } from '../lib/base.ts';

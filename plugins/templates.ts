@@ -12,6 +12,8 @@
  * - in-place stops at the first failing file. Our compile wrapper records the problem with the
  *   file's own line (front matter included) and lets the others render, so one build lists every
  *   template mistake.
+ * Reads: page.contents (Markdown with `{{`), page fields for helpers. Writes: page.contents
+ * (Markdown, helper HTML held back in ctx.html).
  */
 import inPlace from '@metalsmith/in-place';
 import jstransformerHandlebars from 'jstransformer-handlebars';

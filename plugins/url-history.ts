@@ -5,6 +5,7 @@
  * has neither a page nor an alias now fails the build with the file that probably replaced it
  * (git rename history, same alerts, same title: lib/url-history.ts) and the exact `aliases:` line
  * to add. A URL listed in site.yml's `removed_urls:` may go.
+ * Reads: `urls.json` of this build and of the previous release. Writes: nothing (problems only).
  */
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
