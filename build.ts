@@ -34,6 +34,7 @@ import env from './plugins/helpers/env.ts';
 import layout from './plugins/layout.ts';
 import links from './plugins/links.ts';
 import markdown from './plugins/markdown.ts';
+import offline from './plugins/offline.ts';
 import partials from './plugins/partials.ts';
 import redirects from './plugins/redirects.ts';
 import permalinks from './plugins/permalinks.ts';
@@ -71,6 +72,7 @@ export function stages(ctx: BuildContext): [name: string, plugin: Metalsmith.Plu
     ['redirects', redirects(ctx)],
     ['url-history', urlHistory(ctx)],
     ['alert-rules', alertRules(ctx)],
+    ['offline', offline(ctx)],
   ];
 }
 

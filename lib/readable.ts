@@ -7,7 +7,10 @@
  *   characters);
  * - every Markdown table sits in its own scroll box (`.table-wrap`), so a wide table scrolls inside
  *   the article instead of pushing the page sideways.
- * Both work on the HTML md4c writes (`<table>`, `<code>` with no attributes), which is regular.
+ * - what axe finds in Markdown's own output is mended: a task list's checkbox gets a name ("done" /
+ *   "to do"; it is disabled, its text follows it), and an empty header cell (the corner of a
+ *   matrix table) becomes a plain cell, since a header must name something.
+ * All of it works on the HTML md4c writes (`<table>`, `<code>` with no attributes), which is regular.
  */
 
 /** `text` (already HTML-escaped) with <wbr> at identifier boundaries. */
@@ -29,6 +32,16 @@ export function wrapTables(html: string): string {
   return html.replace(/<table>[\s\S]*?<\/table>/g, '<div class="table-wrap">$&</div>');
 }
 
+/** Task-list checkboxes named, empty header cells made plain cells. */
+export function accessibleHtml(html: string): string {
+  let out = html;
+  if (out.includes('task-list-item-checkbox')) {
+    out = out.replace(/<input type="checkbox" class="task-list-item-checkbox"( checked)? disabled>/g, (_m, checked: string | undefined) => `<input type="checkbox" class="task-list-item-checkbox"${checked ?? ''} disabled aria-label="${checked ? 'done' : 'to do'}">`);
+  }
+  if (out.includes('<th></th>')) out = out.replace(/<th><\/th>/g, '<td></td>');
+  return out;
+}
+
 export function readableHtml(html: string): string {
-  return wrapTables(breakInlineCode(html));
+  return accessibleHtml(wrapTables(breakInlineCode(html)));
 }

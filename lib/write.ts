@@ -149,6 +149,17 @@ export class ReleaseWriter {
     return { releaseDir: this.dir, files: names.length };
   }
 
+  /** Resolves once every file handed over so far is on disk, for a stage that reads them back (the offline copy). */
+  async flushed(): Promise<void> {
+    await this.settle();
+    if (this.failure) throw this.failure;
+  }
+
+  /** A file handed over already, read back from the release being written (after flushed()). */
+  readBack(name: string): Promise<Buffer> {
+    return fs.readFile(path.join(this.staging, name));
+  }
+
   /**
    * A failed build: what it wrote is removed (the destination was never touched), and so is what
    * killed builds left. The release the destination points at is kept, whatever its name.

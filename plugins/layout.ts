@@ -27,6 +27,7 @@ import { layoutFile, layoutName } from '../lib/layouts.ts';
 import { NavRenderer, tocHtml } from '../lib/nav.ts';
 import type { Files, Page } from '../lib/page.ts';
 import { breakIdentifier } from '../lib/readable.ts';
+import { ARCHIVE, offlineEnabled, WORKER } from '../lib/offline.ts';
 import { frontMatterFields } from '../lib/schema.ts';
 import { escapeHtml, headingId, slugify } from '../lib/text.ts';
 import type { AssetMap } from '../lib/fingerprint.ts';
@@ -72,6 +73,8 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
     const templateFile = path.join(ctx.root, 'templates', 'runbook.md');
     const runbookTemplate = fs.existsSync(templateFile) ? fs.readFileSync(templateFile, 'utf8') : undefined;
 
+    const offlineOn = offlineEnabled(ctx);
+    const homeUrl = meta.nav.root.index.url;
     const slots = new Slots();
     // `{{csp}}`: the page's Content-Security-Policy, hashed from the layout's own inline scripts (lib/csp.ts).
     const csp = new CspFiller(slots.csp);
@@ -102,6 +105,8 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
         next: page.next ? { title: page.next.navTitle ?? page.next.title, url: page.next.url } : undefined,
         editUrl: repo && !page.generated && !page.generated404 ? `${repo.url}/edit/${repo.branch}/${srcRel}/${page.source}` : undefined,
         runbook: page.type === 'runbook' ? runbookCard(ctx, page) : undefined,
+        // The service worker, and the download of the whole site on the home and 404 pages.
+        offline: offlineOn ? { worker: withBase(ctx.base, WORKER), archive: page.generated404 || page.url === homeUrl ? withBase(ctx.base, ARCHIVE) : undefined } : undefined,
         newRunbookUrl: newRunbookUrl(ctx, page, srcRel, runbookTemplate),
       };
       options.extend?.(page, data);

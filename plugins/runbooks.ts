@@ -29,7 +29,7 @@ type Cell = [label: string, html: string];
 function htmlTable(head: string[], rows: Cell[][]): string {
   const th = head.map((h) => `<th scope="col">${text(h)}</th>`).join('');
   const tr = rows.map((r) => `<tr>${r.map(([label, html]) => `<td data-label="${text(label)}">${html}</td>`).join('')}</tr>`);
-  return ['<table class="table--cards">', `<thead><tr>${th}</tr></thead>`, '<tbody>', ...tr, '</tbody>', '</table>'].join('\n');
+  return ['<div class="table-wrap"><table class="table--cards">', `<thead><tr>${th}</tr></thead>`, '<tbody>', ...tr, '</tbody>', '</table></div>'].join('\n');
 }
 
 /** A link to a source-relative path (the links stage rewrites it to the page's URL). */

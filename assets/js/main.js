@@ -4,6 +4,7 @@
  */
 import { initCopy } from './copy.js';
 import { initMenu } from './menu.js';
+import { initOffline } from './offline.js';
 import { initSearch } from './search.js';
 import { initTables } from './tables.js';
 import { initTabs } from './tabs.js';
@@ -19,3 +20,4 @@ initTables();
 initMenu();
 initToc();
 initSearch();
+initOffline();
