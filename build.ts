@@ -96,7 +96,7 @@ export function pipeline(
   return ms;
 }
 
-/** The source tree as Metalsmith files (lib/read-source.ts: Metalsmith's own read is 4x slower). */
+/** The source tree as Metalsmith files (lib/read-source.ts, faster than Metalsmith's own read: docs/decisions.md#read-source). */
 export function readSite(ctx: BuildContext): Metalsmith.Files {
   return readSource(ctx.source, ctx.root, ctx.diagnostics);
 }

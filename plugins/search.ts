@@ -4,9 +4,8 @@
  * assets/js/search-engine.js). Runs after headings/permalinks/links (final ids and URLs) and
  * before layout, which prints `search.config` into every page's search box.
  *
- * Engine chosen by measurement at 1,000 pages, phone emulation, noisy shared machine (full table and
- * 10,000-page figures: docs/decisions.md "Search (issue 13)"): MiniSearch 724 KB first query;
- * Pagefind 113 KB but 4.1 s CPU to index; ours 57 KB and ~1.3 s CPU, no binary, works from file://.
+ * Our own index rather than MiniSearch or Pagefind, because it loads the least for a first query on a
+ * phone with no binary and works from file:// (docs/decisions.md#search-engine).
  *
  * Every piece is named `<piece>.<hash>.js`, one hash for the whole index: a page always loads the
  * pieces of its own release, and nginx serves them `immutable` like every fingerprinted asset.
