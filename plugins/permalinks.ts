@@ -40,6 +40,17 @@ export default function permalinks(ctx: BuildContext): Metalsmith.Plugin {
     for (const key of Object.keys(pages).sort()) {
       if (!key.endsWith('.html')) continue;
       const page = pages[key]!;
+      if (page.source === undefined) {
+        // An .html file from src/ itself, not a page: it would be published unsanitized and unchecked.
+        const rel = key.split(path.sep).join('/');
+        ctx.diagnostics.report(rel, {
+          code: 'file/html',
+          message: 'this is an HTML file; pages are written in Markdown, and an .html file in src/ is not published',
+          hint: 'Rename it to .md (HTML inside Markdown is kept where GitHub allows it), or move it out of src/.',
+        });
+        delete pages[key];
+        continue;
+      }
       const target = targetPermalink(page.source, keepCase);
       const other = seen.get(target);
       if (other !== undefined) {

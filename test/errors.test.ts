@@ -125,6 +125,12 @@ const BAD: { name: string; files: Record<string, string>; message: string; hint?
     message: 'src/odd,name.md:4:1  `draft` must be true or false, not the text "maybe\\n::warning::also injected"',
   },
   {
+    name: 'an .html file in src/: a message, not a crash of the permalinks stage',
+    files: { 'src/legacy/report.html': '<p>Exported report</p>\n' },
+    message: 'src/legacy/report.html:1:1  this is an HTML file; pages are written in Markdown, and an .html file in src/ is not published',
+    hint: /Rename it to \.md/,
+  },
+  {
     name: 'template: a partial that includes itself',
     files: {
       'partials/loop/a.md': 'A then {{> loop/b}}\n',
