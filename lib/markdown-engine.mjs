@@ -5,7 +5,7 @@
  *
  * md4c because marked alone took ~30% of the 10,000-page build budget (docs/decisions.md#markdown-engine).
  *
- * marked stays for the template shield's lexer (lib/shield.ts), which only finds code.
+ * The template shield (lib/shield.ts) asks this same parser what is code (`markdownTree`).
  *
  * Plain JavaScript with types in markdown-engine.d.mts, like highlight.mjs.
  */

@@ -99,7 +99,8 @@ const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
  * Fast path: the fenced code blocks that start at the left margin (0-3 spaces), found line by line
  * with CommonMark's fence rules, but only when every `{{` of the page is inside one of them (the
  * common case: a runbook whose only braces are a Go or Helm template in a code block). Otherwise
- * undefined, and the caller asks marked's lexer, ~35x slower (docs/decisions.md#shield-fast-path).
+ * undefined, and the caller asks md4c, because a line scan is much cheaper than a parse
+ * (docs/decisions.md#shield-fast-path).
  */
 export function marginFencesHoldingAllBraces(markdown: string): Span[] | undefined {
   const spans: Span[] = [];

@@ -2,9 +2,8 @@
  * The search index, in pieces the browser loads only as a query needs them (format v2). Pure: pages
  * in, named piece contents out; plugins/search.ts collects the pages and writes the pieces.
  *
- * Why this format and not MiniSearch's or Pagefind's (1,000 pages, emulated phone, noisy machine:
- * first query 57 KB here, 113 KB Pagefind, 724 KB MiniSearch; indexing ~1.3 s CPU here, 4.1 s
- * Pagefind): docs/decisions.md "Search (issue 13)".
+ * This format and not MiniSearch's or Pagefind's, because a first query on a phone loads the least
+ * with it (docs/decisions.md#search-engine).
  *
  * - Each page is a run of "docs": doc 0 is the page itself (title, description, alerts, services,
  *   owner team, severity, the text before the first h2), doc n its n-th h2 section (heading and
