@@ -7,6 +7,7 @@
  * - an alert a runbook lists that no rule defines: warning, at the runbook's line;
  * and the summary "N of M alerts have a runbook" (printed by build.ts).
  * Parsing is lib/alert-rules.ts (a YAML library, HashiCorp's HCL parser).
+ * Reads: metadata alerts and linkIndex, the alert rule files. Writes: ctx.alertLinks.summary (problems otherwise).
  */
 import fs from 'node:fs';
 import path from 'node:path';

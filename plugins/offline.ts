@@ -12,6 +12,8 @@
  *   about the same time.
  * Both come from one pass over the files: pages the layout stage already handed to the writer are
  * read back from the new release once.
+ * Reads: every file of the release (pages already written are read back). Writes: the files `sw.js`
+ * and `runbooks-offline.zip`.
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
