@@ -47,7 +47,7 @@ import templates from './plugins/templates.ts';
 import urlHistory from './plugins/url-history.ts';
 import { RunbookSmithError } from './lib/errors.ts';
 
-export const helpers = [envCommand, callout, env];
+export const helpers = [envCommand, callout, env] as const;
 
 /** The stages, in order, one line a stage (README "The pipeline"). */
 export function stages(ctx: BuildContext): [name: string, plugin: Metalsmith.Plugin][] {

@@ -11,7 +11,7 @@
 import { calloutHtml, type CalloutKind } from './callout.ts';
 
 /** Each tool's kinds, as the three the site draws (its colours) and the title the tool shows. */
-const KIND: Record<string, CalloutKind> = {
+const KIND: Readonly<Record<string, CalloutKind>> = {
   note: 'note', tip: 'note', important: 'note', info: 'note', abstract: 'note', summary: 'note', tldr: 'note', todo: 'note',
   hint: 'note', success: 'note', check: 'note', done: 'note', question: 'note', help: 'note', faq: 'note', example: 'note',
   quote: 'note', cite: 'note', secondary: 'note',
@@ -19,7 +19,7 @@ const KIND: Record<string, CalloutKind> = {
   danger: 'danger', error: 'danger', failure: 'danger', fail: 'danger', missing: 'danger', bug: 'danger',
 };
 /** GitHub's CAUTION is its red one. */
-const GITHUB_KIND: Record<string, CalloutKind> = { note: 'note', tip: 'note', important: 'note', warning: 'warning', caution: 'danger' };
+const GITHUB_KIND: Readonly<Record<string, CalloutKind>> = { note: 'note', tip: 'note', important: 'note', warning: 'warning', caution: 'danger' };
 
 const titleCase = (s: string) => s[0]!.toUpperCase() + s.slice(1).toLowerCase();
 

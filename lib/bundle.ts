@@ -6,7 +6,7 @@
 import { buildSync, transformSync } from 'esbuild';
 
 /** Browsers the reader's side supports: the last years of evergreen browsers and iOS Safari 14. */
-const TARGET = ['es2019', 'chrome90', 'firefox90', 'safari14'];
+const TARGET: readonly string[] = ['es2019', 'chrome90', 'firefox90', 'safari14'];
 
 /** One minified classic script (an IIFE, so it runs with `defer` and never leaks names) from an entry module. */
 export function bundleScript(entry: string): Buffer {
@@ -15,7 +15,7 @@ export function bundleScript(entry: string): Buffer {
     bundle: true,
     minify: true,
     format: 'iife',
-    target: TARGET,
+    target: [...TARGET],
     write: false,
     legalComments: 'none',
     logLevel: 'silent',
@@ -24,5 +24,5 @@ export function bundleScript(entry: string): Buffer {
 }
 
 export function minifyCss(css: Buffer): Buffer {
-  return Buffer.from(transformSync(css.toString('utf8'), { loader: 'css', minify: true, target: TARGET, logLevel: 'silent' }).code);
+  return Buffer.from(transformSync(css.toString('utf8'), { loader: 'css', minify: true, target: [...TARGET], logLevel: 'silent' }).code);
 }

@@ -43,7 +43,7 @@ export function titleFromName(name: string): string {
 }
 
 /** Fields each tool defines (lowercase: Hugo's keys are case-insensitive). Not reported as unknown. */
-export const TOOL_FIELDS: Record<string, readonly string[]> = {
+export const TOOL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   Hugo: [
     'weight', 'linktitle', 'date', 'lastmod', 'publishdate', 'expirydate', 'aliases', 'slug', 'url', 'summary', 'tags',
     'categories', 'keywords', 'menu', 'headless', 'cascade', 'build', '_build', 'outputs', 'resources', 'markup',
@@ -62,10 +62,15 @@ export const TOOL_FIELDS: Record<string, readonly string[]> = {
   GitHub: ['permalink', 'redirect_from', 'redirect_to', 'published'],
 };
 
-const TOOL_OF = new Map<string, string[]>();
-for (const [tool, fields] of Object.entries(TOOL_FIELDS)) {
-  for (const f of fields) TOOL_OF.set(f, [...(TOOL_OF.get(f) ?? []), tool]);
+/** Field -> the tools that define it, built once from TOOL_FIELDS. */
+function toolsByField(): ReadonlyMap<string, readonly string[]> {
+  const byField = new Map<string, string[]>();
+  for (const [tool, fields] of Object.entries(TOOL_FIELDS)) {
+    for (const f of fields) byField.set(f, [...(byField.get(f) ?? []), tool]);
+  }
+  return byField;
 }
+const TOOL_OF = toolsByField();
 
 /** The tools that define a field (empty when none does). */
 export function toolsOf(field: string): readonly string[] {

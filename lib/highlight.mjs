@@ -23,7 +23,9 @@ import sql from 'highlight.js/lib/languages/sql';
 import typescript from 'highlight.js/lib/languages/typescript';
 import yaml from 'highlight.js/lib/languages/yaml';
 
+/** @type {Readonly<Record<string, import('highlight.js').LanguageFn>>} */
 const LANGUAGES = { bash, dockerfile, go, ini, javascript, json, nginx, plaintext, python, sql, typescript, yaml };
+/** @type {Readonly<Record<string, string>>} */
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 for (const [name, lang] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, lang);

@@ -43,11 +43,11 @@ export interface HtmlScan {
 }
 
 /** Tags whose boundaries separate words in the plain text (`<li>one</li><li>two</li>` -> "one two"). */
-const BLOCK = new Set(['p', 'li', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'td', 'th', 'tr', 'pre', 'div', 'dt', 'dd', 'blockquote', 'ul', 'ol', 'table', 'aside']);
+const BLOCK: ReadonlySet<string> = new Set(['p', 'li', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'td', 'th', 'tr', 'pre', 'div', 'dt', 'dd', 'blockquote', 'ul', 'ol', 'table', 'aside']);
 // Runs only, because replacing every single space with a space was the slowest step (docs/decisions.md#html-scan-spaces).
 const SPACE = /\s{2,}|\n/g;
 /** Elements whose text goes to a section's `other` text. */
-const OTHER = new Set(['table', 'pre']);
+const OTHER: ReadonlySet<string> = new Set(['table', 'pre']);
 
 /**
  * Left out of the text: an environment tab strip, every environment panel but the default one

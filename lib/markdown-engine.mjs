@@ -27,7 +27,9 @@ setCodeHighlighter((language, code) => `${codeBlock(code, language)}\n`);
  * ~~strike-through~~, task lists, and bare URLs, www. addresses and e-mail addresses as links.
  * Raw HTML is allowed (as GitHub and marked allow it); whitespace is kept as written.
  */
+/** @type {readonly string[]} */
 const PARSE_FLAGS = ['TABLES', 'STRIKETHROUGH', 'TASKLISTS', 'PERMISSIVE_URL_AUTO_LINKS', 'PERMISSIVE_WWW_AUTO_LINKS', 'PERMISSIVE_EMAIL_AUTO_LINKS'];
+/** @type {Readonly<{ parseFlags: readonly string[] }>} */
 const OPTIONS = { parseFlags: PARSE_FLAGS };
 
 // md4w ends every heading with its own anchor, `<a class="anchor" aria-hidden="true" id=".." href="#.."></a>`,
@@ -45,6 +47,7 @@ export function renderMarkdown(text) {
 }
 
 // md4w 0.2.7's 'NO_HTML' shorthand turns off inline HTML only (a <script> block still came through): both named.
+/** @type {Readonly<{ parseFlags: readonly string[] }>} */
 const NO_HTML_OPTIONS = { parseFlags: [...PARSE_FLAGS, 'NO_HTML_BLOCKS', 'NO_HTML_SPANS'] };
 
 /**

@@ -12,7 +12,7 @@ export interface PartialSource {
 }
 
 /** File types read as partials. */
-export const PARTIAL_EXTENSIONS = ['.md', '.hbs', '.html'];
+export const PARTIAL_EXTENSIONS: readonly string[] = ['.md', '.hbs', '.html'];
 
 /** The project's partials, read once per build (kept in the build's cache) and shared by the stages that need them. */
 export function loadPartials(ctx: { partialsDir: string; cache: { partials?: readonly PartialSource[] } }): readonly PartialSource[] {

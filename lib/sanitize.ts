@@ -29,7 +29,7 @@ export interface Removal {
 
 /** URL schemes GitHub keeps, per attribute (relative URLs are always kept). */
 const PROTOCOLS = defaultSchema.protocols as Record<string, string[]>;
-export const URL_ATTRIBUTES = ['href', 'src', 'cite', 'longdesc'];
+export const URL_ATTRIBUTES: readonly string[] = ['href', 'src', 'cite', 'longdesc'];
 
 /** hast property names (`className`, `ariaLabel`, `dataFootnoteRef`) as HTML attribute names. */
 function attributeName(property: string): string {
@@ -74,7 +74,7 @@ function githubOptions(): sanitizeHtml.IOptions {
     allowedClasses,
     allowedSchemes: PROTOCOLS.href,
     allowedSchemesByTag: { img: PROTOCOLS.src, source: PROTOCOLS.src },
-    allowedSchemesAppliedToAttributes: URL_ATTRIBUTES,
+    allowedSchemesAppliedToAttributes: [...URL_ATTRIBUTES],
     allowProtocolRelative: true,
     // As GitHub's `required`: an input is only ever a checkbox (what task lists render); any other
     // is dropped. (Renaming it with transformTags instead made sanitize-html 2.18 close the wrong tag.)

@@ -82,7 +82,7 @@ export const projectRules: readonly ProjectRule[] = [
   { id: 'url-password', needles: ['://'], name: 'a password in a URL', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@'"]+:([^/\s@'"]+)@/gi, group: 1 },
 ];
 
-const byId = new Map(projectRules.map((r) => [r.id, r]));
+const byId: ReadonlyMap<string, (typeof projectRules)[number]> = new Map(projectRules.map((r) => [r.id, r]));
 export const projectRuleName = (id: string) => byId.get(id)?.name;
 
 export const PROJECT_RULE_ID = 'runbook-smith/secret-rules';
@@ -101,7 +101,7 @@ function secretSpan(rule: ProjectRule, m: RegExpMatchArray): [start: number, tex
 
 const messages = Object.fromEntries(projectRules.map((r) => [r.id, { en: () => `found ${r.name}` }]));
 
-export const projectRulesCreator: SecretLintRuleCreator = {
+export const projectRulesCreator: Readonly<SecretLintRuleCreator> = {
   messages,
   meta: { id: PROJECT_RULE_ID, type: 'scanner', recommended: true, supportedContentTypes: ['text'] },
   create(context) {

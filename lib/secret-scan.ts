@@ -39,7 +39,7 @@ secretLintProfiler.mark = () => undefined;
 
 const PRESET_ID = '@secretlint/secretlint-rule-preset-recommend';
 
-const config: SecretLintCoreConfig = {
+const config: Readonly<SecretLintCoreConfig> = {
   rules: [
     // The AWS rule scans for access key ids only with this option (off by default upstream).
     { id: PRESET_ID, rule: recommended, rules: [{ id: '@secretlint/secretlint-rule-aws', options: { enableIDScanRule: true } }] },
@@ -48,7 +48,7 @@ const config: SecretLintCoreConfig = {
 };
 
 /** Names for the preset's findings, by messageId (its own messages print the secret). */
-const PRESET_NAMES: Record<string, string> = {
+const PRESET_NAMES: Readonly<Record<string, string>> = {
   AWSAccessKeyID: 'an AWS access key id',
   AWSSecretAccessKey: 'an AWS secret access key',
   GITHUB_TOKEN: 'a GitHub token',
@@ -67,7 +67,7 @@ const PRESET_NAMES: Record<string, string> = {
   PrivateKeyP12: 'a GCP service account key',
 };
 /** An AWS account id identifies an account; it grants nothing (and the AWS rule reports it with key ids). */
-const IGNORED_MESSAGES = new Set(['AWSAccountID']);
+const IGNORED_MESSAGES: ReadonlySet<string> = new Set(['AWSAccountID']);
 
 const PLACEHOLDER =
   /EXAMPLE|^(?:\$\{?\{?[A-Za-z_][\w.\s]*\}?\}?|\$\(.*\)|%[A-Z_]+%|<[^>]+>|\[[^\]]+\]|\{\{.*\}\}|\*+|x+|X+|\.\.\.|…|password|pass|secret|changeme|change_me|redacted|your[-_]?\w+|REPLACE[_-]?ME)$/i;

@@ -2,7 +2,7 @@
 import { decodeHTML } from 'entities';
 import { slug as githubSlug } from 'github-slugger';
 
-const HTML_ESCAPES: Record<string, string> = {
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
   '<': '&lt;',
   '>': '&gt;',

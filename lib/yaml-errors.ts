@@ -132,7 +132,7 @@ function describeValue(v: unknown): string {
   return `${typeof v === 'number' ? 'the number' : typeof v} ${String(v)}`;
 }
 
-const EXPECTED: Record<string, string> = {
+const EXPECTED: Readonly<Record<string, string>> = {
   string: 'a piece of text',
   number: 'a number',
   boolean: 'true or false',

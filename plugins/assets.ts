@@ -17,7 +17,7 @@ import { walk } from '../lib/walk.ts';
 
 /** Folder of the front-end modules, and the bundle each entry module becomes. */
 const MODULES = 'js/';
-const BUNDLES: Record<string, string> = { 'js/main.js': 'site.js', 'js/diagrams.js': 'diagrams.js' };
+const BUNDLES: Readonly<Record<string, string>> = { 'js/main.js': 'site.js', 'js/diagrams.js': 'diagrams.js' };
 
 /** Mermaid's own minified browser build (one file), published only when a page has a diagram. */
 export const MERMAID_ASSET = 'mermaid.js';

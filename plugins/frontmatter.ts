@@ -27,7 +27,7 @@ export interface FrontmatterOptions {
 }
 
 const DELIMITER = /^(---|\.\.\.)[ \t]*$/;
-const KNOWN = new Set<string>(frontMatterFields);
+const KNOWN: ReadonlySet<string> = new Set<string>(frontMatterFields);
 
 export default function frontmatter(ctx: BuildContext, options: FrontmatterOptions): Metalsmith.Plugin {
   const { site } = ctx;

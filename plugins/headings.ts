@@ -19,7 +19,7 @@ export interface HeadingsOptions {
   anchors?: readonly string[];
 }
 
-export const defaults = { anchors: ['h2', 'h3'] };
+export const defaults = { anchors: ['h2', 'h3'] } as const;
 
 export default function headings(ctx: BuildContext, options: HeadingsOptions = {}): Metalsmith.Plugin {
   const anchors = new Set(options.anchors ?? defaults.anchors);

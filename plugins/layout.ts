@@ -40,7 +40,7 @@ export interface LayoutOptions {
   extend?: (page: Page, data: Record<string, unknown>) => void;
 }
 
-export const defaults = { default: 'default' };
+export const defaults = { default: 'default' } as const;
 
 export default function layout(ctx: BuildContext, options: LayoutOptions = {}): Metalsmith.Plugin {
   const directory = options.directory ?? ctx.layoutsDir;

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Paths whose changes the build's own checks cover completely. Anything else is generator code. */
+/** @type {readonly RegExp[]} */
 const CONTENT = [/^src\//, /^partials\//, /^templates\//, /^site\.yml$/, /^examples\/alert-rules\//, /^docs\//, /^README\.md$/];
 
 /** 'content' when every path is content; 'generator' for anything else, or for no known paths. */

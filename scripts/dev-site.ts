@@ -25,7 +25,7 @@ import { loadPartials } from '../lib/partial-sources.ts';
 import { RenderCache, saveOrWarn } from '../lib/render-cache.ts';
 
 /** Stages that work on any subset of pages, given the last full run's metadata. */
-export const PAGE_LOCAL = ['secrets', 'frontmatter', 'conventions', 'templates', 'markdown', 'headings', 'permalinks', 'links', 'layout'];
+export const PAGE_LOCAL: readonly string[] = ['secrets', 'frontmatter', 'conventions', 'templates', 'markdown', 'headings', 'permalinks', 'links', 'layout'];
 
 /** Front-matter fields that change what other pages show (navigation, listings, generated indexes). */
 const NAV_FIELDS = ['title', 'description', 'order', 'type', 'draft', 'owner', 'severity', 'services', 'alerts', 'layout'] as const;

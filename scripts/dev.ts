@@ -22,7 +22,7 @@ import { formatReport, printable } from '../lib/diagnostics.ts';
 import { DevSite, type UpdateResult } from './dev-site.ts';
 import { cacheDirFor, cacheWanted, reusedText } from '../lib/render-cache.ts';
 
-const TYPES: Record<string, string> = {
+const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

@@ -43,6 +43,7 @@ function newestSource() {
 }
 
 // Dependencies inlined into the bundle; everything else in package.json is loaded from node_modules.
+/** @type {ReadonlySet<string>} */
 const INLINE = new Set(['zod', 'htmlparser2', 'domhandler', 'domutils', 'entities', 'github-slugger', 'highlight.js', 'marked', 'js-yaml', 'gray-matter']);
 
 const built = fs.statSync(out, { throwIfNoEntry: false });

@@ -13,6 +13,7 @@
  */
 
 /** Words too common to tell pages apart; never indexed, dropped from queries. */
+/** @type {ReadonlySet<string>} */
 const STOP = new Set(
   'a an and are as at be by for from has have if in into is it its of on or that the their then there these this to was were when which will with you your do does not no can'.split(' '),
 );

@@ -6,7 +6,9 @@
  */
 import { doc, root } from './dom.js';
 
+/** @type {readonly string[]} */
 const ORDER = ['auto', 'light', 'dark'];
+/** @type {Readonly<Record<string, string>>} */
 const NAMES = { auto: 'follow the system', light: 'light', dark: 'dark' };
 
 function remember(theme) {

@@ -95,9 +95,9 @@ export interface SearchPieces {
 }
 
 type Field = keyof typeof WEIGHTS;
-const SATURATES = new Set<Field>(['text', 'other', 'description']);
+const SATURATES: ReadonlySet<Field> = new Set<Field>(['text', 'other', 'description']);
 /** What a generated page says about itself, as opposed to what it lists. */
-const PROSE = new Set<Field>(['title', 'exactTitle', 'description', 'text', 'crumb']);
+const PROSE: ReadonlySet<Field> = new Set<Field>(['title', 'exactTitle', 'description', 'text', 'crumb']);
 const K1 = 1.2;
 const B = 0.75;
 

@@ -7,7 +7,7 @@ import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../
 
 export const KINDS = CALLOUT_KINDS;
 
-const callout: ContentHelper = {
+const callout: Readonly<ContentHelper> = {
   name: 'callout',
   usage: '{{#callout "warning"}}Text in **Markdown**{{/callout}} (kinds: note, warning, danger; optional title="...")',
   create(ctx) {

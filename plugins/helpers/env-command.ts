@@ -18,7 +18,7 @@ export function fillCommand(command: string, e: Environment): string {
   return command.replace(FIELD, (_, key: keyof Environment) => String(e[key]));
 }
 
-const envCommand: ContentHelper = {
+const envCommand: Readonly<ContentHelper> = {
   name: 'env-command',
   usage: '{{env-command "aws ecs list-services --cluster {cluster}"}}',
   create(ctx) {

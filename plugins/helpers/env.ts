@@ -2,7 +2,7 @@
 import { escapeHtml } from '../../lib/text.ts';
 import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../lib/helper-types.ts';
 
-const env: ContentHelper = {
+const env: Readonly<ContentHelper> = {
   name: 'env',
   usage: '{{env "prod" "cluster"}}',
   create(ctx) {
