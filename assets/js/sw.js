@@ -18,6 +18,7 @@
 const manifest = self.RS_MANIFEST;
 const CACHE = 'rs-' + manifest.release;
 const scope = self.registration.scope;
+/** @type {ReadonlySet<string>} */
 const listed = new Set(
   manifest.urls.map(function (u) {
     return new URL(u, scope).href;
