@@ -2,6 +2,7 @@
  * Runbook Smith: the reader's side, one module a feature, bundled and minified into
  * /assets/site.<hash>.js by the assets stage (plugins/assets.ts). No framework; loaded with `defer`.
  */
+import { initAlertParams } from './alert-params.js';
 import { initCopy } from './copy.js';
 import { initMenu } from './menu.js';
 import { initOffline } from './offline.js';
@@ -15,6 +16,7 @@ import { initToc } from './toc.js';
 // including those in tab panels), tables after copy (it checks <pre> widths once they are wrapped).
 initTheme();
 initTabs();
+initAlertParams();
 initCopy();
 initTables();
 initMenu();

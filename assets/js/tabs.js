@@ -1,4 +1,5 @@
 /** Environment tabs ({{env-command}}): one choice for every tab group on the page, remembered as rs-env. */
+import { alertEnv } from './alert-params.js';
 import { $all, doc, root, store } from './dom.js';
 
 export function initTabs() {
@@ -28,6 +29,9 @@ export function initTabs() {
     store('rs-env', env);
     syncTabs(env);
   };
+  // Opened from an alert (?env=prod): show that environment without changing the remembered choice.
+  const fromAlert = alertEnv(envIds());
+  if (fromAlert) root.setAttribute('data-env', fromAlert);
   syncTabs(currentEnv());
   groups.forEach(function (group) {
     const list = group.querySelector('[role="tablist"]');

@@ -18,6 +18,19 @@ export function fillCommand(command: string, e: Environment): string {
   return command.replace(FIELD, (_, key: keyof Environment) => String(e[key]));
 }
 
+/**
+ * A declared placeholder is swapped for one private-use character while the command is highlighted
+ * (highlight.js could split `{topic}` across tokens), then becomes a span the browser fills from the
+ * alert's URL (assets/js/alert-params.js). Without JavaScript it reads `{topic}`, as written.
+ */
+const SENTINEL = 0xe0a0;
+function hideParams(command: string, params: readonly string[]): string {
+  return params.length ? command.replace(/\{([a-z][a-z0-9_]*)\}/g, (m, name: string) => (params.includes(name) ? String.fromCharCode(SENTINEL + params.indexOf(name)) : m)) : command;
+}
+function markParams(html: string, params: readonly string[]): string {
+  return params.reduce((out, name, i) => out.split(String.fromCharCode(SENTINEL + i)).join(`<span class="rs-param" data-param="${escapeHtml(name)}">{${escapeHtml(name)}}</span>`), html);
+}
+
 const envCommand: Readonly<ContentHelper> = {
   name: 'env-command',
   usage: '{{env-command "aws ecs list-services --cluster {cluster}"}}',
@@ -32,9 +45,17 @@ const envCommand: Readonly<ContentHelper> = {
       if (!envs.length) {
         throw new HelperUsageError('`env-command` needs environments, and site.yml defines none', 'Add an "environments:" list to site.yml.', options.loc);
       }
-      const unknown = /\{([a-z_]+)\}/.exec(raw.replace(FIELD, ''));
+      // Other {names} are the runbook's own placeholders (front matter `params:`), which the alert's
+      // URL fills in the reader's browser (?topic=api): declared, or a build error at this line.
+      const declared = ((options.data?.root ?? {}) as { params?: unknown }).params;
+      const params = Array.isArray(declared) ? declared.filter((p): p is string => typeof p === 'string') : [];
+      const unknown = [...raw.replace(FIELD, '').matchAll(/\{([a-z][a-z0-9_]*)\}/g)].find((m) => !params.includes(m[1]!));
       if (unknown) {
-        throw new HelperUsageError(`\`{${unknown[1]}}\` is not an environment field`, 'Fields: {id} {name} {account} {account_id} {role} {cluster} {region} {bastion}.', options.loc);
+        throw new HelperUsageError(
+          `\`{${unknown[1]}}\` is not an environment field, and this page does not declare it in params:`,
+          `Declare it in the front matter, params: [${[...params, unknown[1]].join(', ')}] (the alert's URL fills it: ?${unknown[1]}=...), or use an environment field: {id} {name} {account} {account_id} {role} {cluster} {region} {bastion}.`,
+          options.loc,
+        );
       }
       const lang = typeof options.hash?.lang === 'string' ? options.hash.lang : 'shell';
       const command = ctx.shield.restore(raw).replace(/^\n+|\s+$/g, '');
@@ -50,7 +71,7 @@ const envCommand: Readonly<ContentHelper> = {
       const panels = envs
         .map((e, i) => {
           const warn = e.production ? `<p class="env-tabs__warning" role="note">Production: account ${escapeHtml(e.account)} (${escapeHtml(e.account_id)}). Double-check before you run this.</p>` : '';
-          return `<div class="env-tabs__panel${e.production ? ' is-production' : ''}" role="tabpanel" id="env-${n}-${e.id}-panel" aria-labelledby="env-${n}-${e.id}" data-env="${escapeHtml(e.id)}"${i === 0 ? ' data-default' : ''} tabindex="0">${warn}${codeBlock(fillCommand(command, e), lang)}</div>`;
+          return `<div class="env-tabs__panel${e.production ? ' is-production' : ''}" role="tabpanel" id="env-${n}-${e.id}-panel" aria-labelledby="env-${n}-${e.id}" data-env="${escapeHtml(e.id)}"${i === 0 ? ' data-default' : ''} tabindex="0">${warn}${markParams(codeBlock(hideParams(fillCommand(command, e), params), lang), params)}</div>`;
         })
         .join('');
       const html = `<div class="env-tabs" data-env-tabs><div class="env-tabs__list" role="tablist" aria-label="Environment">${tabs}</div>${panels}</div>`;
