@@ -15,9 +15,12 @@ import { errCode } from "./deploy/fs-util.ts";
 import { PREVIEW_USAGE, PreviewError, previewArgs, prunePreviews, pruneDaysArg, runPreviewCommand } from "./deploy/preview.ts";
 import { DEFAULT_KEEP, publish } from "./deploy/publish.ts";
 import { rollback } from "./deploy/rollback.ts";
+import { removedUrlsOf } from "./deploy/urls.ts";
 
 const USAGE = `Usage:
-  npm run deploy -- --target <dir> [--source build] [--keep ${DEFAULT_KEEP}]   publish the current build as a new release
+  npm run deploy -- --target <dir> [--source build] [--keep ${DEFAULT_KEEP}] [--allow-removed]   publish the current build as a new release
+                                       (refused when a page URL the live release serves would vanish, unless
+                                        site.yml lists it under removed_urls: or --allow-removed is given)
   npm run deploy -- --target <dir> --rollback [--to <release-id>]      switch back to the previous release
 ${PREVIEW_USAGE}
 
@@ -33,6 +36,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         source: { type: "string", default: "build" },
         keep: { type: "string", default: String(DEFAULT_KEEP) },
         rollback: { type: "boolean", default: false },
+        "allow-removed": { type: "boolean", default: false },
         to: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
         ...previewArgs,
@@ -64,7 +68,9 @@ export async function main(argv: string[], out = console.log, err = console.erro
     if (values.rollback) {
       await rollback({ target: values.target, to: values.to, log });
     } else {
-      await publish({ source: values.source, target: values.target, keep, log });
+      // The live release's URLs must all still be served (or redirected), unless removed on purpose.
+      const removedUrls = values["allow-removed"] ? undefined : removedUrlsOf(path.resolve("site.yml"));
+      await publish({ source: values.source, target: values.target, keep, log, removedUrls });
       await prunePreviews({ target: values.target, log, pruneDays: pruneDaysArg(values) });
     }
     return 0;

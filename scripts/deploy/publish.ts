@@ -24,6 +24,7 @@ import { checkWritable, withLock } from "./lock.ts";
 import { BUILD_MARKER, readBuildMarker } from "./marker.ts";
 import { uniqueReleaseId } from "./release-id.ts";
 import { copyTree, describeSource, hashTree, listTree, resolveSource } from "./tree.ts";
+import { checkNoUrlVanishes } from "./urls.ts";
 
 export const DEFAULT_KEEP = 5;
 
@@ -38,6 +39,11 @@ export interface PublishOptions {
   log?: (line: string) => void;
   /** Clock, for tests. */
   now?: () => Date;
+  /**
+   * Refuse a release that drops a URL the live release serves (scripts/deploy/urls.ts), allowing
+   * these URLs (site.yml's removed_urls). Unset: no comparison (previews, tests of the mechanics).
+   */
+  removedUrls?: readonly string[];
 }
 
 export interface PublishResult {
@@ -70,6 +76,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   await fs.mkdir(releasesDir, { recursive: true });
 
   return withLock(target, async () => {
+    if (options.removedUrls) checkNoUrlVanishes(source, currentLink, options.removedUrls);
     const treeHash = await hashTree(source, files);
     const existing = await listReleases(releasesDir);
     const id = uniqueReleaseId(existing, now(), treeHash);
