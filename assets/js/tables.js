@@ -43,4 +43,20 @@ export function initTables() {
   });
   // Panels become visible when another environment is picked, and code wraps or not: check again.
   new MutationObserver(markScrollable).observe(root, { attributes: true, attributeFilter: ['data-env', 'data-wrap'] });
+  // Any other change of a box's size (a panel shown by a script, fonts, the layout settling) too.
+  if ('ResizeObserver' in window) {
+    let queued = false;
+    const observer = new ResizeObserver(function () {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(function () {
+        queued = false;
+        markScrollable();
+      });
+    });
+    $all('.article pre, .article .table-wrap').forEach(function (el) {
+      observer.observe(el);
+    });
+  }
+  window.addEventListener('load', markScrollable);
 }
