@@ -106,7 +106,7 @@ const BAD: { name: string; files: Record<string, string>; message: string; hint?
   {
     name: 'template: env-command with an unknown field',
     files: { 'src/tpl-env.md': '---\ntitle: Env field\n---\n{{env-command "ssh {host}"}}\n' },
-    message: 'src/tpl-env.md:4:1  `{host}` is not an environment field',
+    message: 'src/tpl-env.md:4:1  `{host}` is not an environment field, and this page does not declare it in params:',
   },
   {
     name: 'template: env reads only an environment\'s own fields, not what every object inherits',
