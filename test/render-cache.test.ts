@@ -29,7 +29,7 @@ function published(): Map<string, Buffer> {
 /** A temporary copy of this repository's site (content, partials, layouts, assets, settings). */
 function copyOfSite(prefix: string): string {
   const to = tempDir(prefix);
-  for (const d of ['src', 'partials', 'layouts', 'assets', 'templates']) fs.cpSync(path.join(ROOT, d), path.join(to, d), { recursive: true });
+  for (const d of ['src', 'partials', 'layouts', 'assets', 'templates', 'examples']) fs.cpSync(path.join(ROOT, d), path.join(to, d), { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'site.yml'), path.join(to, 'site.yml'));
   return to;
 }
