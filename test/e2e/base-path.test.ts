@@ -143,6 +143,36 @@ describe.skipIf(!!skipReason)('site served under a sub-path by nginx', () => {
     expect(bad).toEqual([]);
   }, 60_000);
 
+  it('the service worker works under the sub-path: after one visit, other pages open offline, within the sub-path only', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${nginx!.origin}${BASE}`);
+      const scope = await page.evaluate(async () => {
+        const reg = await navigator.serviceWorker.ready;
+        if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+        return reg.scope;
+      });
+      expect(new URL(scope).pathname).toBe(BASE);
+      // The worker has the whole release once it controls the page; give its copy time to finish.
+      await expect
+        .poll(() => page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).length))).reduce((a, b) => a + b, 0)), { timeout: 60_000, interval: 500 })
+        .toBeGreaterThan(20);
+      await context.setOffline(true);
+      for (const [url, h1] of [
+        [`${BASE}queues/`, 'Queues (NSQ)'],
+        [`${BASE}queues/backed-up-channel/`, 'A channel is backing up'],
+      ] as const) {
+        const res = await page.goto(nginx!.origin + url);
+        expect(res?.status(), url).toBe(200);
+        expect(await page.textContent('h1')).toBe(h1);
+        expect(await page.textContent('.offline-badge'), url).toMatch(/^Offline copy from \d{4}-\d\d-\d\d$/);
+      }
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it('search finds a page and opens it under the sub-path; the environment tabs work there', async () => {
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
     const errors: string[] = [];
