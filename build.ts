@@ -15,8 +15,9 @@ import { adoptionSummary } from './lib/adoption-summary.ts';
 import { normaliseBase } from './lib/base.ts';
 import { createContext, type BuildContext, type BuildOptions } from './lib/context.ts';
 import { listLayouts } from './lib/layouts.ts';
+import { replacedSources } from './lib/overwrites.ts';
 import { BuildFailed, formatReport, printable, type Problem } from './lib/diagnostics.ts';
-import type { Page } from './lib/page.ts';
+import { isMarkdown, type Page } from './lib/page.ts';
 import { cacheDirFor, cacheWanted, RenderCache, reusedText, saveOrWarn } from './lib/render-cache.ts';
 import { readSource } from './lib/read-source.ts';
 import { stage, type Timings } from './lib/stage.ts';
@@ -136,8 +137,21 @@ export async function build(
   const started = performance.now();
   let files: Metalsmith.Files;
   try {
-    files = await ms.run(readSite(ctx));
+    const source = readSite(ctx);
+    // Static files as read (Markdown pages change keys as they render): none may be replaced by the build's own output.
+    const statics = Object.fromEntries(Object.entries(source).filter(([key]) => !isMarkdown(key)));
+    files = await ms.run(source);
     timings.set('read+plugins', performance.now() - started);
+    for (const key of replacedSources(statics, files)) {
+      const name = key.split(path.sep).join('/');
+      ctx.diagnostics.report(name, {
+        code: 'file/overwritten',
+        line: 1,
+        column: 1,
+        message: `the build writes its own ${name} at this address, which would replace this file`,
+        hint: 'Rename or move the file (its address is its path under src/), or delete it if the generated one is what you want.',
+      });
+    }
     ctx.diagnostics.throwIfErrors();
   } catch (err) {
     if (err instanceof BuildFailed) err.summary = ctx.alertLinks.summary;

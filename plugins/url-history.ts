@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
+import { stripBase } from '../lib/base.ts';
 import type { BuildContext } from '../lib/context.ts';
 import type { Files } from '../lib/page.ts';
 import { gitPastPaths, likelyReplacement, readPrevious, URL_LIST_FILE, vanishedUrls, type Candidate, type UrlList } from '../lib/url-history.ts';
@@ -45,7 +46,11 @@ export default function urlHistory(ctx: BuildContext): Metalsmith.Plugin {
       return;
     }
     const current = JSON.parse(listFile.contents.toString()) as UrlList;
-    const gone = vanishedUrls(previous.list, current, ctx.site.removed_urls);
+    // Every page this build publishes still answers, the generated ones (teams, services, alerts,
+    // folders without an index.md) too, which urls.json leaves out but a release read from its
+    // index.html files (built before URL lists existed) has.
+    const served = Object.values(files as unknown as Files).flatMap((p) => (p.url ? [stripBase(ctx.base, p.url)] : [])).filter((u): u is string => u !== undefined);
+    const gone = vanishedUrls(previous.list, { ...current, pages: [...current.pages, ...served.map((url) => ({ url, source: '', title: '' }))] }, ctx.site.removed_urls);
     debug('%d URLs before, %d gone (compared with %s)', previous.list.pages.length, gone.length, previous.from);
     if (!gone.length) return;
 
