@@ -1,4 +1,4 @@
-/** Two small file-system helpers the deploy modules share. */
+/** Small file-system and process helpers the deploy modules share. */
 import * as fs from "node:fs/promises";
 
 export async function exists(p: string): Promise<boolean> {
@@ -12,4 +12,14 @@ export async function exists(p: string): Promise<boolean> {
 
 export function errCode(error: unknown): string | undefined {
   return typeof error === "object" && error !== null && "code" in error ? String((error as { code: unknown }).code) : undefined;
+}
+
+/** Whether a process (a lock's owner) still runs: EPERM means it does, under another user. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errCode(error) === "EPERM";
+  }
 }

@@ -3,7 +3,7 @@ import { constants as fsConstants } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { DeployError } from "./errors.ts";
-import { errCode, exists } from "./fs-util.ts";
+import { errCode, exists, isAlive } from "./fs-util.ts";
 
 /**
  * Throws the errno error (EROFS, EACCES) if `dir`, or the nearest folder above it that exists,
@@ -48,14 +48,5 @@ export async function withLock<T>(target: string, fn: () => Promise<T>): Promise
     return await fn();
   } finally {
     await fs.rm(lock, { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errCode(error) === "EPERM";
   }
 }

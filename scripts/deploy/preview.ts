@@ -24,6 +24,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { RunbookSmithError } from "../../lib/errors.ts";
+import { errCode, isAlive } from "./fs-util.ts";
 
 export const PREVIEWS_DIR = "previews";
 export const PREVIEW_SITES_DIR = "preview-sites";
@@ -246,19 +247,6 @@ async function writeMeta(site: string, meta: PreviewMeta): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
   await fs.writeFile(tmp, `${JSON.stringify(meta, null, 2)}\n`);
   await fs.rename(tmp, file);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errCode(error) === "EPERM";
-  }
-}
-
-function errCode(error: unknown): string | undefined {
-  return typeof error === "object" && error !== null && "code" in error ? String((error as { code: unknown }).code) : undefined;
 }
 
 // --------------------------------------------------------------------- CLI wiring
