@@ -11,17 +11,17 @@
 import Metalsmith from 'metalsmith';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adoptionSummary } from './lib/adoption-summary.ts';
-import { normaliseBase } from './lib/base.ts';
-import { createContext, type BuildContext, type BuildOptions } from './lib/context.ts';
-import { listLayouts } from './lib/layouts.ts';
-import { replacedSources } from './lib/overwrites.ts';
-import { BuildFailed, formatReport, printable, type Problem } from './lib/diagnostics.ts';
-import { isMarkdown, type Page } from './lib/page.ts';
-import { cacheDirFor, cacheWanted, RenderCache, reusedText, saveOrWarn } from './lib/render-cache.ts';
-import { readSource } from './lib/read-source.ts';
-import { stage, type Timings } from './lib/stage.ts';
-import { ReleaseWriter, WriteError } from './lib/write.ts';
+import { adoptionSummary } from './lib/reports/adoption-summary.ts';
+import { normaliseBase } from './lib/urls/base.ts';
+import { createContext, type BuildContext, type BuildOptions } from './lib/core/context.ts';
+import { listLayouts } from './lib/templates/layouts.ts';
+import { replacedSources } from './lib/io/overwrites.ts';
+import { BuildFailed, formatReport, printable, type Problem } from './lib/core/diagnostics.ts';
+import { isMarkdown, type Page } from './lib/core/page.ts';
+import { cacheDirFor, cacheWanted, RenderCache, reusedText, saveOrWarn } from './lib/io/render-cache.ts';
+import { readSource } from './lib/io/read-source.ts';
+import { stage, type Timings } from './lib/core/stage.ts';
+import { ReleaseWriter, WriteError } from './lib/io/write.ts';
 import alertRules from './plugins/alert-rules.ts';
 import alertsJson from './plugins/alerts-json.ts';
 import assets from './plugins/assets.ts';
@@ -46,7 +46,7 @@ import sections from './plugins/sections.ts';
 import sitemap from './plugins/sitemap.ts';
 import templates from './plugins/templates.ts';
 import urlHistory from './plugins/url-history.ts';
-import { RunbookSmithError } from './lib/errors.ts';
+import { RunbookSmithError } from './lib/core/errors.ts';
 
 export const helpers = [envCommand, callout, env] as const;
 
@@ -97,7 +97,7 @@ export function pipeline(
   return ms;
 }
 
-/** The source tree as Metalsmith files (lib/read-source.ts, faster than Metalsmith's own read: docs/decisions.md#read-source). */
+/** The source tree as Metalsmith files (lib/io/read-source.ts, faster than Metalsmith's own read: docs/decisions.md#read-source). */
 export function readSite(ctx: BuildContext): Metalsmith.Files {
   return readSource(ctx.source, ctx.root, ctx.diagnostics);
 }
@@ -123,7 +123,7 @@ export interface BuildResult {
 export async function build(
   options: BuildOptions & {
     write?: boolean;
-    /** Folder of the render cache (lib/render-cache.ts); without it every page is rendered. */
+    /** Folder of the render cache (lib/io/render-cache.ts); without it every page is rendered. */
     cache?: string;
     onStage?: (name: string, index: number, total: number) => void;
   },

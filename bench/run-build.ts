@@ -18,7 +18,7 @@ interface Args {
   root: string;
   source: string;
   destination: string;
-  /** The render cache's folder (lib/render-cache.ts); without it the build renders every page. */
+  /** The render cache's folder (lib/io/render-cache.ts); without it the build renders every page. */
   cache?: string;
 }
 

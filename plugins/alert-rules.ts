@@ -6,20 +6,20 @@
  * - an alert no runbook lists: warning (error with --strict);
  * - an alert a runbook lists that no rule defines: warning, at the runbook's line;
  * and the summary "N of M alerts have a runbook" (printed by build.ts).
- * Parsing is lib/alert-rules.ts (a YAML library, HashiCorp's HCL parser).
+ * Parsing is lib/alerts/rules.ts (a YAML library, HashiCorp's HCL parser).
  * Reads: metadata alerts and linkIndex, the alert rule files. Writes: ctx.alertLinks.summary (problems otherwise).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import { glob } from 'tinyglobby';
-import { alertPublicUrl, alertUrl } from '../lib/alert-url.ts';
-import { parseDatadogTerraform, parsePrometheusRules, type AlertRule } from '../lib/alert-rules.ts';
-import { originOf, stripBase } from '../lib/base.ts';
-import type { BuildContext } from '../lib/context.ts';
-import type { Page } from '../lib/page.ts';
-import { URL_LIST_FILE, type UrlList } from '../lib/url-history.ts';
-import { editDistance, lineOfKey } from '../lib/yaml-errors.ts';
+import { alertPublicUrl, alertUrl } from '../lib/alerts/urls.ts';
+import { parseDatadogTerraform, parsePrometheusRules, type AlertRule } from '../lib/alerts/rules.ts';
+import { originOf, stripBase } from '../lib/urls/base.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import type { Page } from '../lib/core/page.ts';
+import { URL_LIST_FILE, type UrlList } from '../lib/urls/history.ts';
+import { editDistance, lineOfKey } from '../lib/core/yaml-errors.ts';
 
 interface LinkIndexLike {
   pages: Map<string, { page: Page; ids: Set<string> }>;

@@ -6,9 +6,9 @@
  * Reads: metadata alerts (alert -> runbook page), page.url. Writes: the file `alerts.json`.
  */
 import type Metalsmith from 'metalsmith';
-import { alertPublicUrl, publicUrl } from '../lib/alert-url.ts';
-import type { BuildContext } from '../lib/context.ts';
-import type { Page } from '../lib/page.ts';
+import { alertPublicUrl, publicUrl } from '../lib/alerts/urls.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import type { Page } from '../lib/core/page.ts';
 
 export default function alertsJson(ctx: BuildContext): Metalsmith.Plugin {
   return function alertsJson(files, metalsmith) {

@@ -8,12 +8,12 @@
  */
 import fs from 'node:fs';
 import type Metalsmith from 'metalsmith';
-import { withBase } from '../lib/base.ts';
-import { bundleScript, minifyCss } from '../lib/bundle.ts';
+import { withBase } from '../lib/urls/base.ts';
+import { bundleScript, minifyCss } from '../lib/site/bundle.ts';
 import { createRequire } from 'node:module';
-import type { BuildContext } from '../lib/context.ts';
-import { fingerprint, type AssetMap } from '../lib/fingerprint.ts';
-import { walk } from '../lib/walk.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import { fingerprint, type AssetMap } from '../lib/site/fingerprint.ts';
+import { walk } from '../lib/io/walk.ts';
 
 /** Folder of the front-end modules, and the bundle each entry module becomes. */
 const MODULES = 'js/';

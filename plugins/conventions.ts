@@ -1,19 +1,19 @@
 /**
  * Conventions stage (after frontmatter, before templates): the Markdown other tools' runbooks are
  * written in, made ours. GitHub alerts, MkDocs and Docusaurus admonitions become the site's
- * callouts (lib/admonitions.ts); Hugo `ref`/`relref` shortcodes become links the links stage
+ * callouts (lib/markdown/admonitions.ts); Hugo `ref`/`relref` shortcodes become links the links stage
  * checks; other Hugo shortcodes, MDX imports and components, and MkDocs snippets are reported at
- * their line with what to write instead (lib/foreign-syntax.ts). Pages with a ```mermaid block are
+ * their line with what to write instead (lib/markdown/foreign-syntax.ts). Pages with a ```mermaid block are
  * marked, so only they load the diagram script.
  * Reads: page.contents (Markdown), page.source, page.bodyLine. Writes: page.contents (Markdown),
  * page.hasDiagram.
  */
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
-import { convertAdmonitions, mayHaveAdmonitions } from '../lib/admonitions.ts';
-import type { BuildContext } from '../lib/context.ts';
-import { adoptForeignSyntax } from '../lib/foreign-syntax.ts';
-import { isMarkdown, type Files, type Page } from '../lib/page.ts';
+import { convertAdmonitions, mayHaveAdmonitions } from '../lib/markdown/admonitions.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import { adoptForeignSyntax } from '../lib/markdown/foreign-syntax.ts';
+import { isMarkdown, type Files, type Page } from '../lib/core/page.ts';
 
 export default function conventions(ctx: BuildContext): Metalsmith.Plugin {
   return function conventions(files, metalsmith) {
@@ -32,7 +32,7 @@ export default function conventions(ctx: BuildContext): Metalsmith.Plugin {
       }
       refs += foreign.refs;
       if (foreign.diagram) page.hasDiagram = true;
-      // The boxes' tags are held back from Markdown and from the sanitizer (lib/callout.ts).
+      // The boxes' tags are held back from Markdown and from the sanitizer (lib/markdown/callout.ts).
       const converted = mayHaveAdmonitions(foreign.text) ? convertAdmonitions(foreign.text, (html) => ctx.html.put(html)) : foreign.text;
       if (converted !== text) page.contents = Buffer.from(converted);
     }

@@ -1,6 +1,6 @@
 /**
  * Stage 0, frontmatter: reads each page's front matter with gray-matter and checks it against the
- * one schema in lib/schema.ts, reporting every problem with the line an editor shows.
+ * one schema in lib/core/schema.ts, reporting every problem with the line an editor shows.
  *
  * Metalsmith's own front-matter parsing is switched off (`frontmatter(false)` in build.ts): it
  * reports "Invalid frontmatter in the file at: <path>" with no line, and parses a `---` block
@@ -12,14 +12,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import matter from 'gray-matter';
 import type Metalsmith from 'metalsmith';
-import type { BuildContext } from '../lib/context.ts';
-import { adoptToolFields, isIndexSource, pageName, titleFromName } from '../lib/conventions.ts';
-import { layoutName } from '../lib/layouts.ts';
-import { isMarkdown, type Files, type Page } from '../lib/page.ts';
-import { frontMatterFields, frontMatterSchema, runbookRequiredFields, type FrontMatter } from '../lib/schema.ts';
-import { normalizeNewlines } from '../lib/text.ts';
-import { reviewState } from '../lib/review.ts';
-import { closest, describeZodIssue, lineOfKey, yamlErrorHint, yamlErrorPosition, YamlLines, type YamlError } from '../lib/yaml-errors.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import { adoptToolFields, isIndexSource, pageName, titleFromName } from '../lib/nav/conventions.ts';
+import { layoutName } from '../lib/templates/layouts.ts';
+import { isMarkdown, type Files, type Page } from '../lib/core/page.ts';
+import { frontMatterFields, frontMatterSchema, runbookRequiredFields, type FrontMatter } from '../lib/core/schema.ts';
+import { normalizeNewlines } from '../lib/util/text.ts';
+import { reviewState } from '../lib/util/review-dates.ts';
+import { closest, describeZodIssue, lineOfKey, yamlErrorHint, yamlErrorPosition, YamlLines, type YamlError } from '../lib/core/yaml-errors.ts';
 
 export interface FrontmatterOptions {
   /** Layout names (file names without extension) that exist in layouts/. */
@@ -66,7 +66,7 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
       const { data, body, bodyLine, yamlText } = parsed;
       const yamlLines = new YamlLines(yamlText ?? '');
 
-      // Fields of Hugo, Docusaurus, MkDocs... are understood or ignored quietly (lib/conventions.ts).
+      // Fields of Hugo, Docusaurus, MkDocs... are understood or ignored quietly (lib/nav/conventions.ts).
       const adopted = adoptToolFields(data, frontMatterFields);
       for (const f of adopted.fields) ctx.adoption.fields.set(`${f.tool}\u0000${f.field}`, (ctx.adoption.fields.get(`${f.tool}\u0000${f.field}`) ?? 0) + 1);
       // Unknown fields: likely typos of known ones are errors; anything else is ignored, with one

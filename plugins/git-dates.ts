@@ -26,8 +26,8 @@
  */
 import { spawn } from 'node:child_process';
 import type Metalsmith from 'metalsmith';
-import type { BuildContext } from '../lib/context.ts';
-import type { Files } from '../lib/page.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import type { Files } from '../lib/core/page.ts';
 
 export interface GitDatesOptions {
   /** Stop reading history once these paths (relative to `cwd`, with `/`) all have a date. */

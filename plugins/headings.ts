@@ -1,18 +1,18 @@
 /**
  * Stage 5, headings: records every h2 of a page (plain text and a unique id) as `headings` for the
  * sidebar, gives every heading an id (GitHub's slug rules, unique on the page) so `#anchors`
- * resolve, and gives each h2 and h3 an anchor link. The HTML is read with htmlparser2 (lib/html-scan.ts),
+ * resolve, and gives each h2 and h3 an anchor link. The HTML is read with htmlparser2 (lib/markdown/html-scan.ts),
  * the page is edited only at the tag positions it reports, and the scan is kept for the links stage.
  * Reads: page.contents (HTML), page.renderCache. Writes: page.contents (ids, anchor links),
  * page.headings, page.htmlScan, page.searchSections.
  */
 import GithubSlugger from 'github-slugger';
 import type Metalsmith from 'metalsmith';
-import { scanHtml, type HeadingTag, type LinkTag } from '../lib/html-scan.ts';
-import type { BuildContext } from '../lib/context.ts';
-import type { Files, Heading, Page, RenderedPage } from '../lib/page.ts';
-import { searchSections, type SearchSection } from '../lib/search-sections.ts';
-import { escapeHtml } from '../lib/text.ts';
+import { scanHtml, type HeadingTag, type LinkTag } from '../lib/markdown/html-scan.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import type { Files, Heading, Page, RenderedPage } from '../lib/core/page.ts';
+import { searchSections, type SearchSection } from '../lib/search/sections.ts';
+import { escapeHtml } from '../lib/util/text.ts';
 
 export interface HeadingsOptions {
   /** Heading levels that get a visible anchor link. */
@@ -42,7 +42,7 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
       const cached = page.renderCache;
       delete page.renderCache; // handed over once: a later run of this stage renders afresh
       if (cached?.hit) {
-        // Rendered by an earlier build (lib/render-cache.ts): this stage's results come with it.
+        // Rendered by an earlier build (lib/io/render-cache.ts): this stage's results come with it.
         page.headings = cached.hit.headings;
         page.searchSections = cached.hit.sections;
         page.htmlScan = { of: page.contents, ids: new Set(cached.hit.ids), links: cached.hit.links };

@@ -7,31 +7,31 @@
  *
  * Layouts are compiled once per build on the build's Handlebars instance, because
  * @metalsmith/layouts compiles them again for every file (docs/decisions.md#layout).
- * Navigation fragments are rendered once per section (lib/nav.ts).
+ * Navigation fragments are rendered once per section (lib/nav/nav.ts).
  * The three large parts of a page, its body and the two navigation lists, reach the template as
  * short placeholders and are copied into the page as bytes afterwards (splice below), because
  * encoding each whole page string again was most of this stage's time (docs/decisions.md#layout).
  * Every value that comes from front matter reaches the HTML escaped: layouts use {{ }} for them,
  * and {{{ }}} only for HTML the build produced. `{{csp}}` is the page's Content-Security-Policy,
- * with the hashes of the inline scripts and styles the layout rendered (lib/csp.ts).
+ * with the hashes of the inline scripts and styles the layout rendered (lib/site/csp.ts).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
-import { withBase } from '../lib/base.ts';
-import type { BuildContext } from '../lib/context.ts';
-import { alertPublicUrl } from '../lib/alert-url.ts';
-import { CspFiller } from '../lib/csp.ts';
-import { layoutFile, layoutName } from '../lib/layouts.ts';
-import { NavRenderer, tocHtml } from '../lib/nav.ts';
-import type { Files, Page } from '../lib/page.ts';
-import { breakIdentifier } from '../lib/readable.ts';
-import { ARCHIVE, offlineEnabled, WORKER } from '../lib/offline.ts';
-import { frontMatterFields } from '../lib/schema.ts';
-import { escapeHtml, headingId, slugify } from '../lib/text.ts';
-import type { AssetMap } from '../lib/fingerprint.ts';
-import type { Navigation } from '../lib/navigation.ts';
+import { withBase } from '../lib/urls/base.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import { alertPublicUrl } from '../lib/alerts/urls.ts';
+import { CspFiller } from '../lib/site/csp.ts';
+import { layoutFile, layoutName } from '../lib/templates/layouts.ts';
+import { NavRenderer, tocHtml } from '../lib/nav/nav.ts';
+import type { Files, Page } from '../lib/core/page.ts';
+import { breakIdentifier } from '../lib/markdown/readable.ts';
+import { ARCHIVE, offlineEnabled, WORKER } from '../lib/site/offline.ts';
+import { frontMatterFields } from '../lib/core/schema.ts';
+import { escapeHtml, headingId, slugify } from '../lib/util/text.ts';
+import type { AssetMap } from '../lib/site/fingerprint.ts';
+import type { Navigation } from '../lib/nav/navigation.ts';
 
 export interface LayoutOptions {
   directory?: string;
@@ -76,7 +76,7 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
     const offlineOn = offlineEnabled(ctx);
     const homeUrl = meta.nav.root.index.url;
     const slots = new Slots();
-    // `{{csp}}`: the page's Content-Security-Policy, hashed from the layout's own inline scripts (lib/csp.ts).
+    // `{{csp}}`: the page's Content-Security-Policy, hashed from the layout's own inline scripts (lib/site/csp.ts).
     const csp = new CspFiller(slots.csp);
     /** The page's bytes, in pieces (see Slots.splice). */
     const render = (page: Page, content: Buffer): Buffer[] => {
@@ -119,7 +119,7 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
       if (!key.endsWith('.html')) continue;
       const page = pages[key]!;
       const parts = render(page, page.contents);
-      // Finished: written now, while the next pages render (lib/write.ts), only into the new release
+      // Finished: written now, while the next pages render (lib/io/write.ts), only into the new release
       // directory, which becomes the site only if the whole build succeeds. Its HTML is then let go,
       // and the pieces go out in one writev, to keep peak memory and copying down
       // (docs/decisions.md#write-queue).
@@ -166,7 +166,7 @@ class Slots {
   readonly content = this.mark('content');
   readonly top = this.mark('top');
   readonly section = this.mark('section');
-  /** Not spliced: replaced in the layout's text before the parts go in (lib/csp.ts). */
+  /** Not spliced: replaced in the layout's text before the parts go in (lib/site/csp.ts). */
   readonly csp = `\uE010${this.token}csp\uE011`;
   private readonly pattern = new RegExp(`\uE010${this.token}(content|top|section)\uE011`, 'g');
 
@@ -195,7 +195,7 @@ class Slots {
 /** What a page's contents become once the writer has them (see BuildResult in build.ts). */
 const WRITTEN = Buffer.alloc(0);
 
-declare module '../lib/page.ts' {
+declare module '../lib/core/page.ts' {
   interface Page {
     generated404?: boolean;
   }
@@ -219,7 +219,7 @@ function runbookCard(ctx: BuildContext, page: Page): Record<string, unknown> {
     critical: page.severity === 'critical',
     services: (page.services ?? []).map((name) => ({ name, url: withBase(ctx.base, `services/#${encodeURIComponent(headingId(name))}`) })),
     alerts: (page.alerts ?? []).map((name) => ({ name, url: alertPublicUrl(ctx, name) })),
-    // Alert names break only at their dots and underscores (lib/readable.ts); each with its permanent URL.
+    // Alert names break only at their dots and underscores (lib/markdown/readable.ts); each with its permanent URL.
     alertsHtml: (page.alerts ?? [])
       .map((a) => `<span class="alert-link"><code class="alert-name">${breakIdentifier(escapeHtml(a))}</code> <span class="alert-link__url"><code data-copy>${escapeHtml(alertPublicUrl(ctx, a))}</code> <span class="alert-link__hint">use this as runbook_url</span></span></span>`)
       .join(' '),

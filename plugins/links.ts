@@ -16,15 +16,15 @@
 import { decodeHTML } from 'entities';
 import type Metalsmith from 'metalsmith';
 import path from 'node:path';
-import { stripBase, withBase } from '../lib/base.ts';
-import type { BuildContext } from '../lib/context.ts';
-import { lineColumnAt } from '../lib/diagnostics.ts';
-import { scanHtml, scanOf, type HtmlScan } from '../lib/html-scan.ts';
-import type { Files, Page } from '../lib/page.ts';
-import { sourceBody } from '../lib/source-text.ts';
-import { escapeHtml } from '../lib/text.ts';
+import { stripBase, withBase } from '../lib/urls/base.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import { lineColumnAt } from '../lib/core/diagnostics.ts';
+import { scanHtml, scanOf, type HtmlScan } from '../lib/markdown/html-scan.ts';
+import type { Files, Page } from '../lib/core/page.ts';
+import { sourceBody } from '../lib/core/source-text.ts';
+import { escapeHtml } from '../lib/util/text.ts';
 
-/** Ids and link tags of a page's HTML (one htmlparser2 pass; see lib/html-scan.ts). */
+/** Ids and link tags of a page's HTML (one htmlparser2 pass; see lib/markdown/html-scan.ts). */
 export function scanPage(html: string): HtmlScan {
   const { ids, links } = scanHtml(html);
   return { ids, links };

@@ -1,9 +1,9 @@
 /**
  * Stage 4, markdown: @metalsmith/markdown with GitHub-flavoured Markdown and build-time
  * highlighting. The plugin is given md4c (WebAssembly) as its engine instead of its default,
- * marked: lib/markdown-engine.mjs has the measurements. Helper HTML held back from Markdown
- * (lib/shield.ts HtmlStash) is put back here, then tables get their own scroll box and long inline
- * code its break points (lib/readable.ts).
+ * marked: lib/markdown/markdown-engine.mjs has the measurements. Helper HTML held back from Markdown
+ * (lib/markdown/shield.ts HtmlStash) is put back here, then tables get their own scroll box and long inline
+ * code its break points (lib/markdown/readable.ts).
  * Reads: page.contents (Markdown after templates), ctx.html (held-back helper HTML), ctx.renderCache.
  * Writes: page.contents (HTML), page.renderCache; `x.md` becomes `x.html`.
  *
@@ -11,12 +11,12 @@
  */
 import markdownPlugin from '@metalsmith/markdown';
 import type Metalsmith from 'metalsmith';
-import type { BuildContext } from '../lib/context.ts';
-import { hasRawHtml, markdownReady, renderMarkdown } from '../lib/markdown-engine.mjs';
-import type { Files } from '../lib/page.ts';
-import { readableHtml } from '../lib/readable.ts';
-import { sanitizeRendered } from '../lib/sanitize.ts';
-import { RemovalReporter } from '../lib/sanitize-report.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import { hasRawHtml, markdownReady, renderMarkdown } from '../lib/markdown/markdown-engine.mjs';
+import type { Files } from '../lib/core/page.ts';
+import { readableHtml } from '../lib/markdown/readable.ts';
+import { sanitizeRendered } from '../lib/markdown/sanitize.ts';
+import { RemovalReporter } from '../lib/markdown/sanitize-report.ts';
 
 export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
   return function markdown(files, metalsmith, done) {
@@ -24,8 +24,8 @@ export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
     const cache = ctx.renderCache;
     const removals = new RemovalReporter(ctx);
     // A page whose text was rendered by an earlier build gets that build's HTML, already through
-    // the headings stage (lib/render-cache.ts); the headings stage then only takes its results.
-    // Raw HTML is sanitized (lib/sanitize.ts) before the helpers' own HTML goes back in, so only
+    // the headings stage (lib/io/render-cache.ts); the headings stage then only takes its results.
+    // Raw HTML is sanitized (lib/markdown/sanitize.ts) before the helpers' own HTML goes back in, so only
     // what the author wrote is cut down; what was removed travels with the page (and its cache
     // record), so a page from the cache warns exactly as a rendered one.
     const render = markdownPlugin({
@@ -47,7 +47,7 @@ export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
         return readableHtml(ctx.html.restore(html));
       },
     } as never);
-    // Rendering starts in a promise callback, outside the stage wrapper's try/catch (lib/stage.ts):
+    // Rendering starts in a promise callback, outside the stage wrapper's try/catch (lib/core/stage.ts):
     // an error thrown while rendering is handed to `done` here, once, so it still fails the stage.
     markdownReady.then(() => {
       let finished = false;

@@ -1,6 +1,6 @@
 /**
  * Offline stage (last, when every file of the release is on its way to disk): the site without its
- * host (issue 16, lib/offline.ts, docs/decisions.md "Phone and offline").
+ * host (issue 16, lib/site/offline.ts, docs/decisions.md "Phone and offline").
  * - `sw.js` at the base path: the service worker (assets/js/sw.js, bundled) with the release's
  *   manifest in front of it: the release's id (a digest of every file, so two builds of the same
  *   input are the same release, byte for byte), the day it was built for the offline badge, and the
@@ -19,9 +19,9 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import { ZipFile } from 'yazl';
-import { bundleScript } from '../lib/bundle.ts';
-import type { BuildContext } from '../lib/context.ts';
-import { ARCHIVE, ARCHIVE_ROOT, builtDay, forFileUrl, leftOffline, offlineEnabled, offlineUrls, WORKER, WORKER_SOURCE, type OfflineManifest } from '../lib/offline.ts';
+import { bundleScript } from '../lib/site/bundle.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import { ARCHIVE, ARCHIVE_ROOT, builtDay, forFileUrl, leftOffline, offlineEnabled, offlineUrls, WORKER, WORKER_SOURCE, type OfflineManifest } from '../lib/site/offline.ts';
 
 export default function offline(ctx: BuildContext): Metalsmith.Plugin {
   return async function offline(files, metalsmith) {

@@ -9,11 +9,11 @@
  * Reads: the files under partials/. Writes: partials on ctx.hbs (no page field).
  */
 import type Metalsmith from 'metalsmith';
-import type { BuildContext } from '../lib/context.ts';
-import { markdownReady } from '../lib/markdown-engine.mjs';
-import { handlebarsErrorPosition } from '../lib/handlebars-errors.ts';
-import { staticIncludes, type Include } from '../lib/handlebars-includes.ts';
-import { loadPartials, readPartials, type PartialSource } from '../lib/partial-sources.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import { markdownReady } from '../lib/markdown/markdown-engine.mjs';
+import { handlebarsErrorPosition } from '../lib/templates/handlebars-errors.ts';
+import { staticIncludes, type Include } from '../lib/templates/handlebars-includes.ts';
+import { loadPartials, readPartials, type PartialSource } from '../lib/templates/partial-sources.ts';
 
 export interface PartialsOptions {
   /** Folder of partials; default: the context's partials/ folder. */
@@ -23,7 +23,7 @@ export interface PartialsOptions {
 export default function partials(ctx: BuildContext, options: PartialsOptions = {}): Metalsmith.Plugin {
   const directory = options.directory ?? ctx.partialsDir;
   return async function partials(_files, metalsmith) {
-    await markdownReady; // the shield asks md4c what is code (lib/shield.ts)
+    await markdownReady; // the shield asks md4c what is code (lib/markdown/shield.ts)
     const debug = metalsmith.debug('runbook-smith:partials');
     const found = directory === ctx.partialsDir ? loadPartials(ctx) : readPartials(directory);
     for (const p of found) ctx.hbs.registerPartial(p.name, ctx.shield.shield(p.text));

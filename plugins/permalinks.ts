@@ -1,8 +1,8 @@
 /**
  * Stage 6, permalinks: `queues/backlog.html` is written as `queues/backlog/index.html` and served
- * as `/queues/backlog/` (under the base path, lib/base.ts: `/infra-runbooks/queues/backlog/`).
+ * as `/queues/backlog/` (under the base path, lib/urls/base.ts: `/infra-runbooks/queues/backlog/`).
  *
- * Every path segment goes through one slug function (lib/text.ts) that keeps Unicode letters, and
+ * Every path segment goes through one slug function (lib/util/text.ts) that keeps Unicode letters, and
  * two pages that would get the same URL are reported naming both files.
  * Reads: page.source (the file key, `*.html`). Writes: page.permalink, page.url, page.caseUrl; moves
  * each page to `<permalink>/index.html`.
@@ -12,11 +12,11 @@
  */
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
-import { withBase } from '../lib/base.ts';
-import type { BuildContext } from '../lib/context.ts';
-import { isIndexName } from '../lib/conventions.ts';
-import type { Files } from '../lib/page.ts';
-import { slugify, slugifyPath, urlFromPermalink } from '../lib/text.ts';
+import { withBase } from '../lib/urls/base.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import { isIndexName } from '../lib/nav/conventions.ts';
+import type { Files } from '../lib/core/page.ts';
+import { slugify, slugifyPath, urlFromPermalink } from '../lib/util/text.ts';
 
 /**
  * The permalink a page will get: slugged folder path plus slugged file name ('' for the home page),

@@ -1,6 +1,6 @@
 /**
  * Redirects stage (after layout, so the redirect pages get no layout, search entry or sitemap line):
- * - every alert a runbook lists gets its permanent URL `/alerts/<name>/` (lib/alert-url.ts), and
+ * - every alert a runbook lists gets its permanent URL `/alerts/<name>/` (lib/alerts/urls.ts), and
  *   the lowercase form, as a redirect page to its runbook;
  * - a page whose file name has capitals (`KubePodCrashLooping.md`) is reached at that case too,
  *   when URLs are lowercase (site.yml `url_case`, the default);
@@ -15,13 +15,13 @@
  */
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
-import { alertUrl, alertUrlLower, publicUrl } from '../lib/alert-url.ts';
-import { stripBase, withBase } from '../lib/base.ts';
-import type { BuildContext } from '../lib/context.ts';
-import type { Files, Page } from '../lib/page.ts';
-import { nginxMap, REDIRECT_SCRIPT_FILE, REDIRECT_SCRIPT_JS, redirectPage, type Redirect } from '../lib/redirects.ts';
-import { URL_LIST_FILE, type UrlList } from '../lib/url-history.ts';
-import { lineOfKey } from '../lib/yaml-errors.ts';
+import { alertUrl, alertUrlLower, publicUrl } from '../lib/alerts/urls.ts';
+import { stripBase, withBase } from '../lib/urls/base.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import type { Files, Page } from '../lib/core/page.ts';
+import { nginxMap, REDIRECT_SCRIPT_FILE, REDIRECT_SCRIPT_JS, redirectPage, type Redirect } from '../lib/urls/redirects.ts';
+import { URL_LIST_FILE, type UrlList } from '../lib/urls/history.ts';
+import { lineOfKey } from '../lib/core/yaml-errors.ts';
 
 export const NGINX_MAP_FILE = '.nginx-redirects.map';
 

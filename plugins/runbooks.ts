@@ -10,15 +10,15 @@
  */
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
-import type { BuildContext } from '../lib/context.ts';
-import { markdownHtmlText, markdownPath, markdownText } from '../lib/markdown-text.ts';
-import { isMarkdown, type Files, type Page } from '../lib/page.ts';
-import { alertPublicUrl } from '../lib/alert-url.ts';
-import { pseudoAlphabetical } from '../lib/sort.ts';
-import { breakIdentifier } from '../lib/readable.ts';
-import { YamlLines } from '../lib/yaml-errors.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import { markdownHtmlText, markdownPath, markdownText } from '../lib/markdown/markdown-text.ts';
+import { isMarkdown, type Files, type Page } from '../lib/core/page.ts';
+import { alertPublicUrl } from '../lib/alerts/urls.ts';
+import { pseudoAlphabetical } from '../lib/nav/sort.ts';
+import { breakIdentifier } from '../lib/markdown/readable.ts';
+import { YamlLines } from '../lib/core/yaml-errors.ts';
 
-// Every value from front matter or site.yml is written through lib/markdown-text.ts: into the HTML
+// Every value from front matter or site.yml is written through lib/markdown/markdown-text.ts: into the HTML
 // tables as escaped text on one line (a blank line would end the HTML block), into Markdown as
 // escaped Markdown, into links as percent-encoded paths, so it shows as typed and never runs (issue 12).
 const text = markdownHtmlText;

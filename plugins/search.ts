@@ -16,11 +16,11 @@
  */
 import crypto from 'node:crypto';
 import type Metalsmith from 'metalsmith';
-import { stripBase } from '../lib/base.ts';
-import type { BuildContext } from '../lib/context.ts';
-import type { Files, Page } from '../lib/page.ts';
+import { stripBase } from '../lib/urls/base.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import type { Files, Page } from '../lib/core/page.ts';
 import { buildSearchIndex, type IndexPage } from '../lib/search/build-index.ts';
-import { splitSections } from '../lib/search-sections.ts';
+import { splitSections } from '../lib/search/sections.ts';
 
 /** Where the pieces go, relative to the site root. */
 export const PIECES_DIR = 'assets/search/';

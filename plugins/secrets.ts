@@ -5,17 +5,17 @@
  *
  * Scans every byte that is published or feeds a page: the files of src/ (pages, images, anything),
  * site.yml (it reaches pages through helpers), layouts, partials, templates/ (inside the New runbook
- * link), assets and an mkdocs.yml above src/ (navigation labels), in any encoding and at any size (lib/secret-scan.ts), and the names of all
- * those files and their folders (they become URLs). The rules: lib/secret-scan.ts.
+ * link), assets and an mkdocs.yml above src/ (navigation labels), in any encoding and at any size (lib/secrets/scan.ts), and the names of all
+ * those files and their folders (they become URLs). The rules: lib/secrets/scan.ts.
  * Reads: every source file's bytes and name. Writes: nothing (problems only).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
-import type { BuildContext } from '../lib/context.ts';
-import { ALLOW_MARKER, chunksOf, findSecrets, findSecretsInMany, isPlainUtf8, scanBytes, WINDOW, type SecretFinding } from '../lib/secret-scan.ts';
-import { findMkdocsYml } from '../lib/nav-files.ts';
-import { walk } from '../lib/walk.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import { ALLOW_MARKER, chunksOf, findSecrets, findSecretsInMany, isPlainUtf8, scanBytes, WINDOW, type SecretFinding } from '../lib/secrets/scan.ts';
+import { findMkdocsYml } from '../lib/nav/nav-files.ts';
+import { walk } from '../lib/io/walk.ts';
 
 export { ALLOW_MARKER };
 
@@ -28,7 +28,7 @@ export interface SecretsOptions {
 }
 
 export default function secrets(ctx: BuildContext, options: SecretsOptions = {}): Metalsmith.Plugin {
-  // An mkdocs.yml above src/ gives the navigation its labels (lib/nav-files.ts); one inside is in `files`.
+  // An mkdocs.yml above src/ gives the navigation its labels (lib/nav/nav-files.ts); one inside is in `files`.
   const mkdocs = findMkdocsYml(ctx.source);
   const outside = mkdocs && !mkdocs.startsWith(ctx.source + path.sep) ? [mkdocs] : [];
   const places = options.places ?? [path.join(ctx.root, 'site.yml'), ctx.layoutsDir, ctx.partialsDir, path.join(ctx.root, 'templates'), ctx.assetsDir, ...outside];

@@ -1,6 +1,6 @@
 /**
  * Stage 2, sections: one collection per folder of the source tree that holds pages, through
- * @metalsmith/collections, ordered by the custom sorter (lib/sort.ts): first the names the
+ * @metalsmith/collections, ordered by the custom sorter (lib/nav/sort.ts): first the names the
  * folder's index.md lists in `order:`, then every other page pseudo-alphabetized. Each page gets
  * its previous and next page in the site's reading order, and the build gets the navigation tree the layout
  * renders (top-level sections, each folder's pages and subfolders).
@@ -16,14 +16,14 @@
 import collections from '@metalsmith/collections';
 import type Metalsmith from 'metalsmith';
 import path from 'node:path';
-import type { BuildContext } from '../lib/context.ts';
+import type { BuildContext } from '../lib/core/context.ts';
 import fs from 'node:fs';
-import { titleFromName } from '../lib/conventions.ts';
-import { emptyNavFile, findMkdocsYml, NavFileError, readCategory, readMkdocsNav, type NavFile } from '../lib/nav-files.ts';
-import { YamlLines } from '../lib/yaml-errors.ts';
-import type { Navigation, Section } from '../lib/navigation.ts';
-import { isMarkdown, type Files, type Page } from '../lib/page.ts';
-import { baseName, pseudoAlphabetical } from '../lib/sort.ts';
+import { titleFromName } from '../lib/nav/conventions.ts';
+import { emptyNavFile, findMkdocsYml, NavFileError, readCategory, readMkdocsNav, type NavFile } from '../lib/nav/nav-files.ts';
+import { YamlLines } from '../lib/core/yaml-errors.ts';
+import type { Navigation, Section } from '../lib/nav/navigation.ts';
+import { isMarkdown, type Files, type Page } from '../lib/core/page.ts';
+import { baseName, pseudoAlphabetical } from '../lib/nav/sort.ts';
 
 export default function sections(ctx: BuildContext): Metalsmith.Plugin {
   return async function sections(files, metalsmith) {
@@ -59,7 +59,7 @@ export default function sections(ctx: BuildContext): Metalsmith.Plugin {
           continue;
         }
         d.index = key;
-      } else if (!page.unlisted) d.keys.push(key); // built, but not in the section's list (lib/conventions.ts)
+      } else if (!page.unlisted) d.keys.push(key); // built, but not in the section's list (lib/nav/conventions.ts)
     }
 
     // A folder without index.md still gets a section page listing its pages.

@@ -9,10 +9,10 @@
  * Reads: page.url of every listed page. Writes: the files `sitemap.xml` and `robots.txt`.
  */
 import type Metalsmith from 'metalsmith';
-import { originOf, withBase } from '../lib/base.ts';
-import type { BuildContext } from '../lib/context.ts';
-import type { Files } from '../lib/page.ts';
-import { escapeHtml } from '../lib/text.ts';
+import { originOf, withBase } from '../lib/urls/base.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import type { Files } from '../lib/core/page.ts';
+import { escapeHtml } from '../lib/util/text.ts';
 
 /** The sitemap for a site URL and a list of pages (root-relative URLs, base path included). */
 export function sitemapXml(siteUrl: string, pages: { url: string }[]): string {

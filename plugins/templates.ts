@@ -7,7 +7,7 @@
  * - jstransformer-handlebars registers helpers and partials on the module-global Handlebars
  *   (they leak between builds, FACTS.md). We hand in-place a transformer with the same name and
  *   formats whose `compile` uses this build's private `Handlebars.create()` instance.
- * - Code regions are shielded first (lib/shield.ts), so `{{ $labels.instance }}` in a code fence
+ * - Code regions are shielded first (lib/markdown/shield.ts), so `{{ $labels.instance }}` in a code fence
  *   comes out byte for byte.
  * - in-place stops at the first failing file. Our compile wrapper records the problem with the
  *   file's own line (front matter included) and lets the others render, so one build lists every
@@ -19,12 +19,12 @@ import inPlace from '@metalsmith/in-place';
 import jstransformerHandlebars from 'jstransformer-handlebars';
 import type Metalsmith from 'metalsmith';
 import path from 'node:path';
-import type { BuildContext } from '../lib/context.ts';
-import { markdownReady } from '../lib/markdown-engine.mjs';
-import { lineColumnAt } from '../lib/diagnostics.ts';
-import { isMarkdown, type Files } from '../lib/page.ts';
-import { handlebarsErrorPosition } from '../lib/handlebars-errors.ts';
-import { HelperUsageError, type ContentHelper } from '../lib/helper-types.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import { markdownReady } from '../lib/markdown/markdown-engine.mjs';
+import { lineColumnAt } from '../lib/core/diagnostics.ts';
+import { isMarkdown, type Files } from '../lib/core/page.ts';
+import { handlebarsErrorPosition } from '../lib/templates/handlebars-errors.ts';
+import { HelperUsageError, type ContentHelper } from '../lib/templates/helper-types.ts';
 
 export interface TemplatesOptions {
   helpers: readonly ContentHelper[];
@@ -64,7 +64,7 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
   };
 
   return function templates(files, metalsmith, done) {
-    // The shield asks md4c what is code (lib/shield.ts): its WebAssembly must be ready.
+    // The shield asks md4c what is code (lib/markdown/shield.ts): its WebAssembly must be ready.
     markdownReady.then(() => run(files, metalsmith, done), done);
   };
 

@@ -3,17 +3,17 @@
  * (urls.json) is compared with the previous release's: `--previous <dir or URL>`, else what the
  * destination holds (`build/`, the last release). A page URL (or alias) that existed before and
  * has neither a page nor an alias now fails the build with the file that probably replaced it
- * (git rename history, same alerts, same title: lib/url-history.ts) and the exact `aliases:` line
+ * (git rename history, same alerts, same title: lib/urls/history.ts) and the exact `aliases:` line
  * to add. A URL listed in site.yml's `removed_urls:` may go.
  * Reads: `urls.json` of this build and of the previous release. Writes: nothing (problems only).
  */
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
-import { stripBase } from '../lib/base.ts';
-import type { BuildContext } from '../lib/context.ts';
-import type { Files } from '../lib/page.ts';
-import { gitPastPaths, likelyReplacement, readPrevious, URL_LIST_FILE, vanishedUrls, type Candidate, type UrlList } from '../lib/url-history.ts';
-import { lineOfKey } from '../lib/yaml-errors.ts';
+import { stripBase } from '../lib/urls/base.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import type { Files } from '../lib/core/page.ts';
+import { gitPastPaths, likelyReplacement, readPrevious, URL_LIST_FILE, vanishedUrls, type Candidate, type UrlList } from '../lib/urls/history.ts';
+import { lineOfKey } from '../lib/core/yaml-errors.ts';
 
 export default function urlHistory(ctx: BuildContext): Metalsmith.Plugin {
   return async function urlHistory(files, metalsmith) {

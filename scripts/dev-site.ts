@@ -16,13 +16,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import { pipeline, readSite, stages } from '../build.ts';
-import { createContext, type BuildContext, type BuildOptions } from '../lib/context.ts';
-import { Diagnostics, type Problem } from '../lib/diagnostics.ts';
-import type { Files, Page } from '../lib/page.ts';
-import { stage, type Timings } from '../lib/stage.ts';
-import { staticIncludes } from '../lib/handlebars-includes.ts';
-import { loadPartials } from '../lib/partial-sources.ts';
-import { RenderCache, saveOrWarn } from '../lib/render-cache.ts';
+import { createContext, type BuildContext, type BuildOptions } from '../lib/core/context.ts';
+import { Diagnostics, type Problem } from '../lib/core/diagnostics.ts';
+import type { Files, Page } from '../lib/core/page.ts';
+import { stage, type Timings } from '../lib/core/stage.ts';
+import { staticIncludes } from '../lib/templates/handlebars-includes.ts';
+import { loadPartials } from '../lib/templates/partial-sources.ts';
+import { RenderCache, saveOrWarn } from '../lib/io/render-cache.ts';
 
 /** Stages that work on any subset of pages, given the last full run's metadata. */
 export const PAGE_LOCAL: readonly string[] = ['secrets', 'frontmatter', 'conventions', 'templates', 'markdown', 'headings', 'permalinks', 'links', 'layout'];
@@ -55,7 +55,7 @@ export class DevSite {
   private problemsByFile = new Map<string, Problem[]>();
   readonly timings: Timings = new Map();
 
-  /** `cache`: the render cache's folder (lib/render-cache.ts), used by full rebuilds. */
+  /** `cache`: the render cache's folder (lib/io/render-cache.ts), used by full rebuilds. */
   constructor(private readonly options: BuildOptions & { cache?: string }) {}
 
   get problems(): Problem[] {

@@ -16,11 +16,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { normaliseBase, stripBase } from '../lib/base.ts';
-import { createContext, type BuildContext } from '../lib/context.ts';
-import { formatReport, printable } from '../lib/diagnostics.ts';
+import { normaliseBase, stripBase } from '../lib/urls/base.ts';
+import { createContext, type BuildContext } from '../lib/core/context.ts';
+import { formatReport, printable } from '../lib/core/diagnostics.ts';
 import { DevSite, type UpdateResult } from './dev-site.ts';
-import { cacheDirFor, cacheWanted, reusedText } from '../lib/render-cache.ts';
+import { cacheDirFor, cacheWanted, reusedText } from '../lib/io/render-cache.ts';
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -60,10 +60,10 @@ const CLIENT = `(() => {
 export interface DevServerOptions {
   root: string;
   source?: string;
-  /** The render cache's folder (lib/render-cache.ts); `npm start` uses the build's. */
+  /** The render cache's folder (lib/io/render-cache.ts); `npm start` uses the build's. */
   cache?: string;
   port?: number;
-  /** Serve under this base path instead of the path of site.yml's `url` (lib/base.ts). */
+  /** Serve under this base path instead of the path of site.yml's `url` (lib/urls/base.ts). */
   base?: string;
   /** Print to the terminal (off in tests). */
   log?: (line: string) => void;
@@ -173,7 +173,7 @@ export async function startDevServer(options: DevServerOptions) {
       res.end(CLIENT);
       return;
     }
-    // The site is served under its base path (lib/base.ts), as the host will serve it.
+    // The site is served under its base path (lib/urls/base.ts), as the host will serve it.
     const base = site.ctx.base;
     if (base !== '/' && (pathname === '/' || pathname === base.slice(0, -1))) {
       res.writeHead(302, { location: base });

@@ -5,14 +5,14 @@
  *   npm run pr-comment -- --pr <number> --body-file comment.md    create or update the comment
  *   npm run pr-comment -- --pr <number> --closed                  mark it: the preview was removed
  *
- * The comment is the one whose body starts with the hidden marker (lib/pr-summary.ts). Needs
+ * The comment is the one whose body starts with the hidden marker (lib/reports/pr-summary.ts). Needs
  * GITHUB_TOKEN (with pull-requests: write) and GITHUB_REPOSITORY; GITHUB_API_URL when not github.com.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { COMMENT_MARKER, PREVIEW_REMOVED } from '../lib/pr-summary.ts';
+import { COMMENT_MARKER, PREVIEW_REMOVED } from '../lib/reports/pr-summary.ts';
 
 export interface GitHubTarget {
   api: string;

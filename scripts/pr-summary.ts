@@ -6,7 +6,7 @@
  *
  * Run in a checkout of the head. It reads `git diff <base>...<head>` (what the pull request shows),
  * checks the head as `npm run check` does (under the preview's base path, so page links are the
- * preview's), and writes the Markdown of the pull-request comment (lib/pr-summary.ts) to --out or
+ * preview's), and writes the Markdown of the pull-request comment (lib/reports/pr-summary.ts) to --out or
  * stdout. In GitHub Actions it also appends the summary to $GITHUB_STEP_SUMMARY and writes
  * `passed=true|false` to $GITHUB_OUTPUT. The exit code is 0 whether or not the head passed its
  * checks (the check job fails the run); 1 only when it cannot run (bad options, git failing).
@@ -19,19 +19,19 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Handlebars from 'handlebars';
 import { build, overdueRunbooks, type BuildResult } from '../build.ts';
-import { baseOfUrl, normaliseBase } from '../lib/base.ts';
-import { BuildFailed, type Problem } from '../lib/diagnostics.ts';
-import { parseNameStatus, type FileChange } from '../lib/git-diff.ts';
-import { isMarkdown, type Page } from '../lib/page.ts';
-import { partialClosure, renderComment, renderSummary, type MovedPage, type PageRef, type PrSummary } from '../lib/pr-summary.ts';
-import { CodeShield } from '../lib/shield.ts';
-import { urlFromPermalink } from '../lib/text.ts';
-import { walk } from '../lib/walk.ts';
-import { staticIncludes } from '../lib/handlebars-includes.ts';
-import { PARTIAL_EXTENSIONS, readPartials } from '../lib/partial-sources.ts';
+import { baseOfUrl, normaliseBase } from '../lib/urls/base.ts';
+import { BuildFailed, type Problem } from '../lib/core/diagnostics.ts';
+import { parseNameStatus, type FileChange } from '../lib/reports/git-diff.ts';
+import { isMarkdown, type Page } from '../lib/core/page.ts';
+import { partialClosure, renderComment, renderSummary, type MovedPage, type PageRef, type PrSummary } from '../lib/reports/pr-summary.ts';
+import { CodeShield } from '../lib/markdown/shield.ts';
+import { urlFromPermalink } from '../lib/util/text.ts';
+import { walk } from '../lib/io/walk.ts';
+import { staticIncludes } from '../lib/templates/handlebars-includes.ts';
+import { PARTIAL_EXTENSIONS, readPartials } from '../lib/templates/partial-sources.ts';
 import { targetPermalink } from '../plugins/permalinks.ts';
-import { URL_LIST_FILE, type UrlList } from '../lib/url-history.ts';
-import { RunbookSmithError } from '../lib/errors.ts';
+import { URL_LIST_FILE, type UrlList } from '../lib/urls/history.ts';
+import { RunbookSmithError } from '../lib/core/errors.ts';
 
 export interface SummaryOptions {
   /** Project root, in a git checkout of the head. */
@@ -155,7 +155,7 @@ function partialFile(dir: string, root: string, name: string): string {
 }
 
 /**
- * What the head does at a page's old address, from its URL list (urls.json, lib/url-history.ts:
+ * What the head does at a page's old address, from its URL list (urls.json, lib/urls/history.ts:
  * site paths without the base path): a page lives there, an `aliases:` redirect leads on, or nothing.
  */
 function moved(before: string, srcRel: string, urls: UrlList | undefined, ref: (s: string) => PageRef, renamedTo?: PageRef): MovedPage {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alertSegment } from '../lib/alert-url.ts';
+import { alertSegment } from '../lib/alerts/urls.ts';
 import { cli, writeProject } from './helpers/cli.ts';
 import { tempDir } from './helpers/fixtures.ts';
 

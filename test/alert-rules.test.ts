@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDatadogTerraform, parsePrometheusRules } from '../lib/alert-rules.ts';
+import { parseDatadogTerraform, parsePrometheusRules } from '../lib/alerts/rules.ts';
 import { cli, writeProject } from './helpers/cli.ts';
 import { tempDir } from './helpers/fixtures.ts';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 import Metalsmith from 'metalsmith';
 import { describe, expect, it } from 'vitest';
-import type { BuildContext } from '../lib/context.ts';
+import type { BuildContext } from '../lib/core/context.ts';
 import assets from '../plugins/assets.ts';
 import { tempDir } from './helpers/fixtures.ts';
 

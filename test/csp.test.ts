@@ -1,6 +1,6 @@
-/** lib/csp.ts on strings: which inline texts a layout's output holds, and the policy they give. */
+/** lib/site/csp.ts on strings: which inline texts a layout's output holds, and the policy they give. */
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, CspFiller, inlineSources, sha256Source } from '../lib/csp.ts';
+import { contentSecurityPolicy, CspFiller, inlineSources, sha256Source } from '../lib/site/csp.ts';
 
 describe('Content-Security-Policy from a layout', () => {
   it('finds inline scripts and styles exactly as a browser reads them, not scripts with src', () => {

@@ -1,11 +1,11 @@
-/** Every error the project raises on purpose is one family (lib/errors.ts), carrying its cause. */
+/** Every error the project raises on purpose is one family (lib/core/errors.ts), carrying its cause. */
 import { describe, expect, it } from 'vitest';
-import { BuildFailed, Problem } from '../lib/diagnostics.ts';
-import { isRunbookSmithError, RunbookSmithError } from '../lib/errors.ts';
-import { HelperUsageError } from '../lib/helper-types.ts';
-import { NavFileError } from '../lib/nav-files.ts';
-import { StageError } from '../lib/stage.ts';
-import { WriteError } from '../lib/write.ts';
+import { BuildFailed, Problem } from '../lib/core/diagnostics.ts';
+import { isRunbookSmithError, RunbookSmithError } from '../lib/core/errors.ts';
+import { HelperUsageError } from '../lib/templates/helper-types.ts';
+import { NavFileError } from '../lib/nav/nav-files.ts';
+import { StageError } from '../lib/core/stage.ts';
+import { WriteError } from '../lib/io/write.ts';
 import { DeployError } from '../scripts/deploy/errors.ts';
 import { PreviewError } from '../scripts/deploy/preview.ts';
 

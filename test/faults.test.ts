@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listReleases } from '../lib/release.ts';
+import { listReleases } from '../lib/io/release.ts';
 import { cli, ROOT, writeProject } from './helpers/cli.ts';
 import { readTree, tempDir } from './helpers/fixtures.ts';
 

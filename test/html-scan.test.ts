@@ -1,5 +1,5 @@
 /**
- * The links stage reuses the headings stage's scan of each page (lib/html-scan.ts) instead of
+ * The links stage reuses the headings stage's scan of each page (lib/markdown/html-scan.ts) instead of
  * parsing it again. Proof that nothing is lost: on every page of the real site, and on the fixture
  * pages with raw HTML and odd headings, the remembered scan equals a fresh parse of the edited HTML.
  */
@@ -7,9 +7,9 @@ import Metalsmith from 'metalsmith';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stages } from '../build.ts';
-import { createContext } from '../lib/context.ts';
-import { scanOf } from '../lib/html-scan.ts';
-import type { Files } from '../lib/page.ts';
+import { createContext } from '../lib/core/context.ts';
+import { scanOf } from '../lib/markdown/html-scan.ts';
+import type { Files } from '../lib/core/page.ts';
 import { scanPage } from '../plugins/links.ts';
 import { ROOT } from './helpers/cli.ts';
 import { FIXTURES } from './helpers/fixtures.ts';

@@ -1,12 +1,12 @@
 /**
- * The markdown stage waits for its WebAssembly engine before rendering (lib/markdown-engine.mjs).
+ * The markdown stage waits for its WebAssembly engine before rendering (lib/markdown/markdown-engine.mjs).
  * An error while rendering must still end the build as a named stage failure, as every other
  * stage's does, not escape as an unhandled rejection that leaves the build hanging.
  */
 import Metalsmith from 'metalsmith';
 import { describe, expect, it } from 'vitest';
-import type { BuildContext } from '../lib/context.ts';
-import { stage } from '../lib/stage.ts';
+import type { BuildContext } from '../lib/core/context.ts';
+import { stage } from '../lib/core/stage.ts';
 import markdown from '../plugins/markdown.ts';
 
 describe('markdown stage', () => {

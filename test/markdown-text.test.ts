@@ -1,13 +1,13 @@
 /**
- * lib/markdown-text.ts: a value written into generated Markdown comes out of md4c as exactly its
+ * lib/markdown/markdown-text.ts: a value written into generated Markdown comes out of md4c as exactly its
  * text (newlines as spaces): as Markdown in a paragraph, a heading and a table cell, as text in
  * the HTML tables the build writes into Markdown, and as a link target.
  * Each expectation is the value itself, read back from the rendered HTML as a browser would.
  */
 import { decodeHTML } from 'entities';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { markdownHtmlText, markdownPath, markdownText } from '../lib/markdown-text.ts';
-import { markdownReady, renderMarkdown } from '../lib/markdown-engine.mjs';
+import { markdownHtmlText, markdownPath, markdownText } from '../lib/markdown/markdown-text.ts';
+import { markdownReady, renderMarkdown } from '../lib/markdown/markdown-engine.mjs';
 
 const HOSTILE = [
   '<img src=x onerror=alert(1)>',

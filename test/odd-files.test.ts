@@ -64,7 +64,7 @@ describe('odd files', () => {
   it('more pages than the machine lets a process open files at once: builds (ulimit -n 256, 600 pages)', () => {
     // macOS allows 256 open files by default, many Linux machines 1,024: a 10,000-page site must
     // not need 10,000 at once (Metalsmith's own read opens every file at the same time unless told
-    // otherwise; lib/read-source.ts reads one at a time and the writer keeps at most 64 open).
+    // otherwise; lib/io/read-source.ts reads one at a time and the writer keeps at most 64 open).
     const dir = tempDir('many-');
     const pages: Record<string, string> = {};
     for (let i = 0; i < 600; i++) pages[`src/s${i % 6}/p${i}.md`] = `# Page ${i}\n\nText.\n`;

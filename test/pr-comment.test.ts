@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COMMENT_MARKER, PREVIEW_REMOVED } from '../lib/pr-summary.ts';
+import { COMMENT_MARKER, PREVIEW_REMOVED } from '../lib/reports/pr-summary.ts';
 import { main } from '../scripts/pr-comment.ts';
 import { tempDir } from './helpers/fixtures.ts';
 

@@ -1,6 +1,6 @@
-/** lib/readable.ts on strings: the reading aids the markdown stage puts into every page (issue 16). */
+/** lib/markdown/readable.ts on strings: the reading aids the markdown stage puts into every page (issue 16). */
 import { describe, expect, it } from 'vitest';
-import { breakIdentifier, readableHtml } from '../lib/readable.ts';
+import { breakIdentifier, readableHtml } from '../lib/markdown/readable.ts';
 
 describe('reading aids', () => {
   it('breaks identifiers only after . _ - / and before a CamelCase hump', () => {

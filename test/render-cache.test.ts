@@ -1,5 +1,5 @@
 /**
- * The render cache (lib/render-cache.ts) through the real CLI on a copy of this repository's site:
+ * The render cache (lib/io/render-cache.ts) through the real CLI on a copy of this repository's site:
  * a rebuild reuses unchanged pages and publishes exactly what a build without the cache publishes;
  * a changed page, a changed partial and changed helper output (site.yml) are rendered again; a
  * damaged cache file means a full render, never a wrong page; a failed build leaves the cache as it

@@ -58,7 +58,7 @@ describe('raw HTML in pages', () => {
 
 describe('which pages have raw HTML to sanitize', () => {
   it('is exact: HTML blocks and inline tags, never HTML shown as code', async () => {
-    const { hasRawHtml, markdownReady, renderMarkdown } = await import('../lib/markdown-engine.mjs');
+    const { hasRawHtml, markdownReady, renderMarkdown } = await import('../lib/markdown/markdown-engine.mjs');
     await markdownReady;
     const raw = (text: string) => hasRawHtml(text, renderMarkdown(text));
     // Blocks of each kind CommonMark knows (md4w's own NO_HTML shorthand missed these).

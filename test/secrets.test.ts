@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findSecrets, scanBytes, WINDOW } from '../lib/secret-scan.ts';
+import { findSecrets, scanBytes, WINDOW } from '../lib/secrets/scan.ts';
 import { BUILD_CLI, cli, writeProject } from './helpers/cli.ts';
 import { credentials, lookAlikes } from './helpers/credentials.ts';
 import { tempDir } from './helpers/fixtures.ts';

@@ -12,7 +12,7 @@ import matter from 'gray-matter';
 import { parseDocument } from 'htmlparser2';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../build.ts';
-import { pseudoAlphabetical } from '../lib/sort.ts';
+import { pseudoAlphabetical } from '../lib/nav/sort.ts';
 import { readTree, tempDir } from './helpers/fixtures.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');

@@ -1,7 +1,7 @@
 /**
  * Tables and code that scroll sideways: reachable from the keyboard, and a content table that is
  * wider than its box says so. The build puts each Markdown table in its own scroll box
- * (lib/readable.ts); a table written as raw HTML gets one here.
+ * (lib/markdown/readable.ts); a table written as raw HTML gets one here.
  */
 import { $all, doc, root } from './dom.js';
 

@@ -2,8 +2,8 @@
  * `{{#callout "warning"}}Markdown{{/callout}}`: a note / warning / danger box around Markdown.
  * The box is an HTML block with blank lines inside, so Markdown still renders its content.
  */
-import { CALLOUT_KINDS, calloutHtml, type CalloutKind } from '../../lib/callout.ts';
-import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../lib/helper-types.ts';
+import { CALLOUT_KINDS, calloutHtml, type CalloutKind } from '../../lib/markdown/callout.ts';
+import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../lib/templates/helper-types.ts';
 
 export const KINDS = CALLOUT_KINDS;
 
@@ -23,7 +23,7 @@ const callout: Readonly<ContentHelper> = {
       }
       const title = options.hash?.title ?? KINDS[kind as CalloutKind];
       // The box's tags are held back from Markdown, so they reach the page after the author's HTML
-      // is sanitized (lib/sanitize.ts); the body stays Markdown.
+      // is sanitized (lib/markdown/sanitize.ts); the body stays Markdown.
       return calloutHtml(kind as CalloutKind, String(title), options.fn(this), undefined, (html) => ctx.html.put(html));
     };
   },

@@ -7,10 +7,10 @@
  *
  * This is Segment's language-picker idea (their `api-example` helper) applied to environments.
  */
-import { codeBlock } from '../../lib/highlight.mjs';
-import type { Environment } from '../../lib/schema.ts';
-import { escapeHtml } from '../../lib/text.ts';
-import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../lib/helper-types.ts';
+import { codeBlock } from '../../lib/markdown/highlight.mjs';
+import type { Environment } from '../../lib/core/schema.ts';
+import { escapeHtml } from '../../lib/util/text.ts';
+import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../lib/templates/helper-types.ts';
 
 const FIELD = /\{(id|name|account|account_id|role|cluster|region|bastion)\}/g;
 

@@ -1,6 +1,6 @@
 /** `{{env "prod" "cluster"}}`: one value of one environment from site.yml, inline, as text. */
-import { escapeHtml } from '../../lib/text.ts';
-import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../lib/helper-types.ts';
+import { escapeHtml } from '../../lib/util/text.ts';
+import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../lib/templates/helper-types.ts';
 
 const env: Readonly<ContentHelper> = {
   name: 'env',
@@ -18,7 +18,7 @@ const env: Readonly<ContentHelper> = {
       if (typeof field !== 'string' || !Object.hasOwn(e, field)) {
         throw new HelperUsageError(`environment "${e.id}" has no field "${String(field)}"`, `Use one of: ${Object.keys(e).join(', ')}, as in ${env.usage}.`, options.loc);
       }
-      // Held back from Markdown (lib/shield.ts HtmlStash): a value such as `[x](javascript:...)` or
+      // Held back from Markdown (lib/markdown/shield.ts HtmlStash): a value such as `[x](javascript:...)` or
       // `a | b` must show as typed, not become a link or a table cell.
       return new ctx.hbs.SafeString(ctx.html.putText(escapeHtml(String(e[field as keyof typeof e]))));
     };

@@ -23,7 +23,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { RunbookSmithError } from "../../lib/errors.ts";
+import { RunbookSmithError } from "../../lib/core/errors.ts";
 import { errCode, isAlive } from "./fs-util.ts";
 
 export const PREVIEWS_DIR = "previews";

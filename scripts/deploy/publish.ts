@@ -3,7 +3,7 @@
  *
  * Layout of <dir> (the nginx `root` is <dir>/current, see deploy/nginx.conf):
  *
- *   <dir>/current -> releases/<id>         symlink, swapped atomically (lib/release.ts)
+ *   <dir>/current -> releases/<id>         symlink, swapped atomically (lib/io/release.ts)
  *   <dir>/releases/<id>/                   one complete copy of a built site per release
  *   <dir>/releases/<id>/.runbook-release.json   what deploy recorded (hidden; nginx denies dotfiles)
  *
@@ -17,7 +17,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { currentRelease, listReleases, pruneReleases, swapSymlink } from "../../lib/release.ts";
+import { currentRelease, listReleases, pruneReleases, swapSymlink } from "../../lib/io/release.ts";
 import { carryAssets, listFingerprinted, writeManifest } from "./assets.ts";
 import { DeployError } from "./errors.ts";
 import { checkWritable, withLock } from "./lock.ts";

@@ -1,5 +1,5 @@
 /** Release ids: `<UTC timestamp to the ms>Z-<8 hex of the tree's content hash>`, sortable and unique. */
-import { timestampId } from "../../lib/release.ts";
+import { timestampId } from "../../lib/io/release.ts";
 
 const RELEASE_ID = /^(\d{8}T\d{9}Z)-[0-9a-f]{8}$/;
 

@@ -1,6 +1,6 @@
 /** Rolling a deploy target back: switch `current` to an earlier (or a chosen) release. */
 import * as path from "node:path";
-import { currentRelease, listReleases, swapSymlink } from "../../lib/release.ts";
+import { currentRelease, listReleases, swapSymlink } from "../../lib/io/release.ts";
 import { carryAssets } from "./assets.ts";
 import { DeployError } from "./errors.ts";
 import { exists } from "./fs-util.ts";

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { killPoint } from "../../lib/kill-point.ts";
+import { killPoint } from "../../lib/io/kill-point.ts";
 import { DeployError } from "./errors.ts";
 import { errCode } from "./fs-util.ts";
 

@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import yaml from "js-yaml";
-import { URL_LIST_FILE, vanishedUrls, type UrlList } from "../../lib/url-history.ts";
+import { URL_LIST_FILE, vanishedUrls, type UrlList } from "../../lib/urls/history.ts";
 import { DeployError } from "./errors.ts";
 
 function readList(dir: string): UrlList | undefined {

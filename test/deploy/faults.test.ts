@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { currentRelease, listReleases } from "../../lib/release.ts";
+import { currentRelease, listReleases } from "../../lib/io/release.ts";
 import { main } from "../../scripts/deploy.ts";
 import { publish } from "../../scripts/deploy/publish.ts";
 import { makeBuild, readTree, tempDir } from "./fixtures.ts";

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
-import { swapSymlink } from "../../lib/release.ts";
+import { swapSymlink } from "../../lib/io/release.ts";
 
 export const PAGES = ["/", "/queues/backlog/", "/deploy/rollback/"] as const;
 

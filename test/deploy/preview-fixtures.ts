@@ -6,7 +6,7 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { Parser } from "htmlparser2";
-import { swapSymlink } from "../../lib/release.ts";
+import { swapSymlink } from "../../lib/io/release.ts";
 import { contentHash } from "./fixtures.ts";
 
 /**

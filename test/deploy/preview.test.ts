@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { currentRelease, listReleases } from "../../lib/release.ts";
+import { currentRelease, listReleases } from "../../lib/io/release.ts";
 import { main } from "../../scripts/deploy.ts";
 import { publish } from "../../scripts/deploy/publish.ts";
 import { listPreviews, PREVIEW_META, prunePreviews, publishPreview, removePreview } from "../../scripts/deploy/preview.ts";

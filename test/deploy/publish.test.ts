@@ -3,7 +3,7 @@ import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { currentRelease, listReleases } from "../../lib/release.ts";
+import { currentRelease, listReleases } from "../../lib/io/release.ts";
 import { main } from "../../scripts/deploy.ts";
 import { RELEASE_MANIFEST } from "../../scripts/deploy/assets.ts";
 import { DeployError } from "../../scripts/deploy/errors.ts";

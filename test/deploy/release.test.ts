@@ -1,7 +1,7 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { currentRelease, listReleases, pruneReleases, swapSymlink, timestampId } from "../../lib/release.ts";
+import { currentRelease, listReleases, pruneReleases, swapSymlink, timestampId } from "../../lib/io/release.ts";
 import { tempDir } from "./fixtures.ts";
 
 let root: string;

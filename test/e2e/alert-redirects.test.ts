@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../build.ts';
-import { alertSegment } from '../../lib/alert-url.ts';
+import { alertSegment } from '../../lib/alerts/urls.ts';
 import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
 
 const skipReason = missingTools();

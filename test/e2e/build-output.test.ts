@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildResult } from '../../build.ts';
 import { lastCommitDates } from '../../plugins/git-dates.ts';
-import { splitSections } from '../../lib/search-sections.ts';
+import { splitSections } from '../../lib/search/sections.ts';
 import { sitemapXml } from '../../plugins/sitemap.ts';
 
 let tmp: string;

@@ -19,7 +19,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { build } from '../../build.ts';
-import { swapSymlink } from '../../lib/release.ts';
+import { swapSymlink } from '../../lib/io/release.ts';
 import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
 
 const skipReason = missingTools();

@@ -3,7 +3,7 @@
  * Prints the seconds it took and the first and last three pages of the folder's order.
  */
 import Metalsmith from 'metalsmith';
-import { createContext } from '../../lib/context.ts';
+import { createContext } from '../../lib/core/context.ts';
 import sections from '../../plugins/sections.ts';
 
 const n = Number(process.argv[2] ?? 20000);

@@ -108,7 +108,7 @@ function decodeEntities(s: string): string {
 
 /**
  * The HTML of a page's text as md4c rendered it, sanitized, with what was removed. `hasRawHtml`
- * says whether the author wrote any HTML (the markdown engine knows; see lib/markdown-engine.mjs).
+ * says whether the author wrote any HTML (the markdown engine knows; see lib/markdown/markdown-engine.mjs).
  */
 export function sanitizeRendered(html: string, hasRawHtml: boolean): { html: string; removed: Removal[] } {
   if (!hasRawHtml) {

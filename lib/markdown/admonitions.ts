@@ -1,5 +1,5 @@
 /**
- * Admonitions as other tools write them, turned into the site's callouts (lib/callout.ts) in the
+ * Admonitions as other tools write them, turned into the site's callouts (lib/markdown/callout.ts) in the
  * Markdown before it is rendered:
  *
  *   GitHub      > [!NOTE]            (NOTE, TIP, IMPORTANT, WARNING, CAUTION), then "> " lines

@@ -3,8 +3,8 @@
  * list as an nginx `map` file (deploy/nginx.conf turns it into real 301s).
  */
 import { createHash } from 'node:crypto';
-import { contentSecurityPolicy } from './csp.ts';
-import { escapeHtml } from './text.ts';
+import { contentSecurityPolicy } from '../site/csp.ts';
+import { escapeHtml } from '../util/text.ts';
 
 /**
  * The redirect pages' script, published by the build as `/assets/redirect.<hash>.js` (the site's own

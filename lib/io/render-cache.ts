@@ -5,7 +5,7 @@
  * Rendering and heading extraction are among the costliest stages, yet between two merges most pages
  * have not changed (docs/decisions.md#render-cache). An entry is found by a hash of exactly what those two stages
  * read: the Markdown after templating, with the HTML the helpers produced written out in place
- * of its placeholders (lib/shield.ts HtmlStash). Everything else they depend on is code (md4c
+ * of its placeholders (lib/markdown/shield.ts HtmlStash). Everything else they depend on is code (md4c
  * and its options, highlight.js, the heading slugs), so the cache file is named after a hash of
  * the code and of package-lock.json: any change to either starts a new, empty cache.
  *
@@ -19,8 +19,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
-import type { Diagnostics } from './diagnostics.ts';
-import type { CacheEntry, RenderedPage } from './page.ts';
+import type { Diagnostics } from '../core/diagnostics.ts';
+import type { CacheEntry, RenderedPage } from '../core/page.ts';
 import { walk } from './walk.ts';
 
 
@@ -244,7 +244,7 @@ export function codeVersion(): string {
   const hash = crypto.createHash('sha256');
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) {
-    const root = path.resolve(path.dirname(here), '..');
+    const root = path.resolve(path.dirname(here), '../..');
     for (const dir of ['lib', 'plugins']) {
       for (const { full, rel } of walk(path.join(root, dir))) {
         if (/\.(ts|mts|mjs)$/.test(rel)) hash.update(`${dir}/${rel}\0`).update(fs.readFileSync(full));
@@ -254,7 +254,7 @@ export function codeVersion(): string {
     hash.update(fs.readFileSync(here)); // the bundle: all of it
   }
   // The exact version of every package (package-lock.json): conservative, and needs no list.
-  const root = here.endsWith('.ts') ? path.resolve(path.dirname(here), '..') : path.resolve(path.dirname(here), '../../..');
+  const root = here.endsWith('.ts') ? path.resolve(path.dirname(here), '../..') : path.resolve(path.dirname(here), '../../..');
   const lock = path.join(root, 'package-lock.json');
   if (fs.existsSync(lock)) hash.update(fs.readFileSync(lock));
   hash.update(process.versions.node.split('.')[0]!);

@@ -1,7 +1,7 @@
 /** The shape of a content helper: one file per helper in plugins/helpers/, registered by the templates stage. */
 import type { HelperDelegate } from 'handlebars';
-import type { BuildContext } from './context.ts';
-import { RunbookSmithError } from './errors.ts';
+import type { BuildContext } from '../core/context.ts';
+import { RunbookSmithError } from '../core/errors.ts';
 
 export interface ContentHelper {
   name: string;

@@ -1,8 +1,8 @@
 /** The project's partials as text: read once per build, shared by the stages that need them. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { normalizeNewlines } from './text.ts';
-import { walk } from './walk.ts';
+import { normalizeNewlines } from '../util/text.ts';
+import { walk } from '../io/walk.ts';
 
 export interface PartialSource {
   name: string;

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
-import type { Diagnostics } from './diagnostics.ts';
+import type { Diagnostics } from '../core/diagnostics.ts';
 import { walk } from './walk.ts';
 
 export function readSource(sourceDir: string, projectRoot: string, diagnostics: Diagnostics): Metalsmith.Files {

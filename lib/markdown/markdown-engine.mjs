@@ -5,7 +5,7 @@
  *
  * md4c because marked alone took ~30% of the 10,000-page build budget (docs/decisions.md#markdown-engine).
  *
- * The template shield (lib/shield.ts) asks this same parser what is code (`markdownTree`).
+ * The template shield (lib/markdown/shield.ts) asks this same parser what is code (`markdownTree`).
  *
  * Plain JavaScript with types in markdown-engine.d.mts, like highlight.mjs.
  */
@@ -52,7 +52,7 @@ const NO_HTML_OPTIONS = { parseFlags: [...PARSE_FLAGS, 'NO_HTML_BLOCKS', 'NO_HTM
 
 /**
  * Whether `html`, rendered from `text`, holds HTML the author wrote (raw HTML blocks or inline
- * tags), which is what the sanitizer has to read (lib/sanitize.ts). Exact, not a guess from the
+ * tags), which is what the sanitizer has to read (lib/markdown/sanitize.ts). Exact, not a guess from the
  * text: md4c renders the text again with raw HTML turned off (it then shows it as text), and the
  * two differ exactly when there was some. Without a `<` there can be none (~0.03 ms a page otherwise).
  */
@@ -65,7 +65,7 @@ export function hasRawHtml(text, html) {
 /**
  * The page's Markdown as md4c reads it, as a tree (md4w's JSON: `{ type, props, children }`, text as
  * strings), with the same options as renderMarkdown(): what is code here is code on the page.
- * Used by the template shield (lib/shield.ts) to tell `{{` in code from `{{` in text.
+ * Used by the template shield (lib/markdown/shield.ts) to tell `{{` in code from `{{` in text.
  */
 export function markdownTree(text) {
   return mdToJSON(text, OPTIONS);

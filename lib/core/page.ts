@@ -2,10 +2,10 @@
  * The metadata each page carries through the pipeline, added stage by stage. Metalsmith files
  * are plain objects; this is the shape our plugins agree on.
  */
-import type { Removal } from './sanitize.ts';
+import type { Removal } from '../markdown/sanitize.ts';
 import type { FrontMatter } from './schema.ts';
-import type { LinkTag, PageScan } from './html-scan.ts';
-import type { SearchSection } from './search-sections.ts';
+import type { LinkTag, PageScan } from '../markdown/html-scan.ts';
+import type { SearchSection } from '../search/sections.ts';
 
 export interface Heading {
   /** Plain text of the heading, as shown in the sidebar. */
@@ -29,7 +29,7 @@ export interface Page extends Omit<FrontMatter, 'title' | 'type'> {
   frontMatter?: string;
   /**
    * The Markdown body as written, only for pages the build generates (they have no file). For a
-   * file, problems re-read it (lib/source-text.ts), because a copy of every body costs memory for a
+   * file, problems re-read it (lib/core/source-text.ts), because a copy of every body costs memory for a
    * lookup that happens only when there is a mistake (docs/decisions.md#page-body).
    */
   markdown?: string;
@@ -72,15 +72,15 @@ export interface Page extends Omit<FrontMatter, 'title' | 'type'> {
   renderCache?: CacheEntry;
 }
 
-/** One page after the markdown and headings stages, as the render cache keeps it (lib/render-cache.ts). */
+/** One page after the markdown and headings stages, as the render cache keeps it (lib/io/render-cache.ts). */
 export interface RenderedPage {
   html: string;
   headings: Heading[];
   ids: string[];
   links: LinkTag[];
-  /** The search stage's sections of the page, split with an empty title (lib/search-sections.ts). */
+  /** The search stage's sections of the page, split with an empty title (lib/search/sections.ts). */
   sections: SearchSection[];
-  /** What the sanitizer removed (lib/sanitize.ts): reported again when the page comes from the cache. */
+  /** What the sanitizer removed (lib/markdown/sanitize.ts): reported again when the page comes from the cache. */
   removed: Removal[];
 }
 

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BuildContext } from './context.ts';
+import type { BuildContext } from '../core/context.ts';
 
 /** The service worker, at the base path (its scope is the whole site). */
 export const WORKER = 'sw.js';

@@ -1,6 +1,6 @@
 /**
  * Finds credentials in text or bytes with secretlint's recommended preset plus the project's rules
- * for the formats it misses (lib/secret-rules.ts; the choice and its figures: docs/decisions.md,
+ * for the formats it misses (lib/secrets/rules.ts; the choice and its figures: docs/decisions.md,
  * "Secrets: ruleset"). The message never carries the secret in full.
  *
  * Passes: documented placeholder values (anything containing EXAMPLE, such as AWS's example keys;
@@ -15,7 +15,7 @@ import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import type { SecretLintCoreConfig } from '@secretlint/types';
-import { PROJECT_RULE_ID, projectRuleName, projectRulesCreator } from './secret-rules.ts';
+import { PROJECT_RULE_ID, projectRuleName, projectRulesCreator } from './rules.ts';
 
 export const ALLOW_MARKER = 'secret-scan: allow';
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BuildContext } from './context.ts';
 import type { Page } from './page.ts';
-import { normalizeNewlines } from './text.ts';
+import { normalizeNewlines } from '../util/text.ts';
 
 export function sourceBody(ctx: BuildContext, page: Page): string {
   try {

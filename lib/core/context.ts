@@ -8,13 +8,13 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import yaml from 'js-yaml';
 import type { YamlError } from './yaml-errors.ts';
-import type { PartialSource } from './partial-sources.ts';
-import { baseOfUrl, normaliseBase } from './base.ts';
+import type { PartialSource } from '../templates/partial-sources.ts';
+import { baseOfUrl, normaliseBase } from '../urls/base.ts';
 import { Diagnostics } from './diagnostics.ts';
-import type { ReleaseWriter } from './write.ts';
+import type { ReleaseWriter } from '../io/write.ts';
 import { siteConfigSchema, type SiteConfig } from './schema.ts';
-import type { RenderCache } from './render-cache.ts';
-import { CodeShield, HtmlStash } from './shield.ts';
+import type { RenderCache } from '../io/render-cache.ts';
+import { CodeShield, HtmlStash } from '../markdown/shield.ts';
 import { describeZodIssue, lineOfKey, yamlErrorHint, yamlErrorPosition, YamlLines } from './yaml-errors.ts';
 
 export interface BuildOptions {
@@ -52,7 +52,7 @@ export interface BuildContext {
   site: SiteConfig;
   /**
    * Where on its host the site lives, `/` or `/infra-runbooks/` (always with both slashes): every
-   * URL the build generates starts with it (lib/base.ts). Layouts see it as `site.base`, plugins
+   * URL the build generates starts with it (lib/urls/base.ts). Layouts see it as `site.base`, plugins
    * here and as the `base` metadata.
    */
   base: string;
@@ -70,7 +70,7 @@ export interface BuildContext {
   incremental: boolean;
   /** Set when the build writes a site: stages may hand finished files to it early (layout does). */
   writer?: ReleaseWriter;
-  /** Pages rendered by earlier builds (lib/render-cache.ts); absent when the build runs without it. */
+  /** Pages rendered by earlier builds (lib/io/render-cache.ts); absent when the build runs without it. */
   renderCache?: RenderCache;
   /** Values computed once per build and shared between stages (e.g. the partials read from disk). */
   cache: { partials?: readonly PartialSource[] };

@@ -7,7 +7,7 @@
  * code (in fenced blocks, indented blocks, inline code spans) is swapped for an opaque
  * placeholder; after templating the placeholders are swapped back, byte for byte.
  *
- * What is code is decided by md4c, the engine that renders the page (lib/markdown-engine.mjs), so
+ * What is code is decided by md4c, the engine that renders the page (lib/markdown/markdown-engine.mjs), so
  * it is exactly what the page shows as code, lists and blockquotes included. Each `{{` of the page
  * is marked with a numbered private-use token and the page parsed once; the tokens that come back
  * inside a code node are the braces to shield. md4c runs in linear time and without recursion
@@ -176,7 +176,7 @@ export class HtmlStash {
 
   /**
    * The text with each placeholder's HTML written out in it: the same text for the same page in
-   * any build, whatever the numbering (the render cache's key, lib/render-cache.ts).
+   * any build, whatever the numbering (the render cache's key, lib/io/render-cache.ts).
    */
   expand(text: string): string {
     if (!text.includes(HTML_OPEN) && !text.includes(TEXT_OPEN)) return text;

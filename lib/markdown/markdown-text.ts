@@ -4,7 +4,7 @@
  * a table column or a `{{template}}`. A service named `<img src=x onerror=...>` or an alert name
  * with a backtick in it used to reach those pages as live HTML (issue 12).
  */
-import { escapeHtml } from './text.ts';
+import { escapeHtml } from '../util/text.ts';
 
 /** Every ASCII punctuation character: CommonMark lets a backslash make any of them literal. */
 const PUNCTUATION = /[!-/:-@[-`{-~]/g;

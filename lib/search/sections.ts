@@ -1,8 +1,8 @@
 /**
- * A page's search sections, taken from the headings stage's scan (lib/html-scan.ts) so the page is
+ * A page's search sections, taken from the headings stage's scan (lib/markdown/html-scan.ts) so the page is
  * parsed once: the text before the first h2, then each h2's text under its heading and id.
  */
-import { scanHtml, type HeadingTag, type SectionText } from './html-scan.ts';
+import { scanHtml, type HeadingTag, type SectionText } from '../markdown/html-scan.ts';
 
 export interface SearchSection {
   heading: string;

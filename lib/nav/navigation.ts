@@ -1,5 +1,5 @@
 /** The site's navigation tree, as the sections stage builds it and the layout renders it. */
-import type { Page } from './page.ts';
+import type { Page } from '../core/page.ts';
 
 /** One folder of the site: its section page, its pages in order, its subfolders in order. */
 export interface Section {

@@ -4,8 +4,8 @@
  * navigation files it read; what it left out or did not list, and why).
  */
 import path from 'node:path';
-import type { BuildContext } from './context.ts';
-import type { Page } from './page.ts';
+import type { BuildContext } from '../core/context.ts';
+import type { Page } from '../core/page.ts';
 
 export function adoptionSummary(ctx: BuildContext, pages: readonly Page[]): string {
   const built = pages.filter((p) => p.url && !p.generated404);

@@ -9,8 +9,8 @@
  * the segment is the same in the URL, on disk and in nginx's decoded `$uri`: no host decodes it
  * differently. Decision: docs/decisions.md, "Alert links (issue 15)".
  */
-import { originOf, withBase } from './base.ts';
-import { urlFromPermalink } from './text.ts';
+import { originOf, withBase } from '../urls/base.ts';
+import { urlFromPermalink } from '../util/text.ts';
 
 const SAFE = /[A-Za-z0-9._-]/;
 

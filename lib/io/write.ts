@@ -3,7 +3,7 @@
  * it, so a reader sees a half-empty site for the whole write (docs/decisions.md#atomic-write).
  * Instead every build writes a fresh release directory
  * next to the destination, and the destination (a symlink) is swapped to it with one rename
- * (lib/release.ts): a web server reading `build/` sees the old site or the new one, never a mix.
+ * (lib/io/release.ts): a web server reading `build/` sees the old site or the new one, never a mix.
  *
  * No fault loses the site (docs/decisions.md, "Faults: build"): a release is written under a hidden
  * name (`.partial-<id>`) and gets its real name only once complete, so a build killed half-way
@@ -18,7 +18,7 @@ import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import { killPoint } from './kill-point.ts';
 import { currentRelease, swapSymlink, timestampId } from './release.ts';
-import { RunbookSmithError } from './errors.ts';
+import { RunbookSmithError } from '../core/errors.ts';
 
 export interface WriteResult {
   releaseDir: string;

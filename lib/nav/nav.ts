@@ -4,9 +4,9 @@
  * layout for each page made navigation cost (pages x sections); here a page only picks the
  * pre-rendered list and marks its own entry.
  */
-import type { Heading, Page } from './page.ts';
+import type { Heading, Page } from '../core/page.ts';
 import type { Navigation, Section } from './navigation.ts';
-import { escapeHtml } from './text.ts';
+import { escapeHtml } from '../util/text.ts';
 
 /**
  * A section's page list as bytes, encoded once per section: every entry unmarked, one after

@@ -1,15 +1,15 @@
 /**
- * The sanitizer's removals (lib/sanitize.ts) as warnings at the file and line where the author
+ * The sanitizer's removals (lib/markdown/sanitize.ts) as warnings at the file and line where the author
  * wrote them: "src/queues/a.md:12:1  removed the onerror attribute from <img>: scripts are not
  * allowed in runbooks". The sanitizer sees rendered HTML; the line is found by searching the page's
  * text (then the partials, for HTML a page includes) for the tag or the URL, each removal of the
  * same kind at the next occurrence.
  */
-import type { BuildContext } from './context.ts';
-import { lineColumnAt } from './diagnostics.ts';
-import type { Page } from './page.ts';
+import type { BuildContext } from '../core/context.ts';
+import { lineColumnAt } from '../core/diagnostics.ts';
+import type { Page } from '../core/page.ts';
 import { describeRemoval, removalPattern, URL_ATTRIBUTES, type Removal } from './sanitize.ts';
-import { sourceBody } from './source-text.ts';
+import { sourceBody } from '../core/source-text.ts';
 
 const HINT = 'The page is published without it. Write it in Markdown, or use the HTML GitHub shows (details/summary, tables, kbd, sup/sub, images with https:// addresses).';
 

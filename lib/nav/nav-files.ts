@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { RunbookSmithError } from './errors.ts';
+import { RunbookSmithError } from '../core/errors.ts';
 
 export interface NavFile {
   /** Page and subfolder names (as `order:` lists them) in reading order, by folder ('' = root). */
