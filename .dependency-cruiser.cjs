@@ -26,6 +26,13 @@ module.exports = {
       from: { path: '^lib/' },
       to: { path: '^(plugins|scripts|bench)/|^build\\.ts$' },
     },
+    {
+      name: 'build-needs-no-dev-dependencies',
+      severity: 'error',
+      comment: 'CI installs the build job with `npm ci --omit=dev` (faster publish path): what builds, checks, deploys and summarises may not need a devDependency at run time (types are fine).',
+      from: { path: '^(build\\.ts$|plugins/|lib/|scripts/)' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

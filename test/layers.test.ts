@@ -39,4 +39,22 @@ describe('layers', () => {
     expect(r.out).toMatch(/lib-stays-below: lib\/x\.ts → plugins\/b\.ts/);
     expect(r.out).toMatch(/no-cycles: lib\/x\.ts →\s+lib\/y\.ts/);
   }, 120_000);
+
+  it('reports the build importing a devDependency at run time (CI installs the build with --omit=dev), and lets it import types from one', () => {
+    const dir = tempDir('layers-dev-');
+    writeProject(dir, {
+      'tsconfig.json': fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8'),
+      'package.json': JSON.stringify({ name: 'x', type: 'module', dependencies: { yazl: '*' }, devDependencies: { yauzl: '*' } }),
+      'build.ts': "import './lib/run.ts';\nimport './lib/types.ts';\nimport './lib/ok.ts';\n",
+      'lib/run.ts': "import yauzl from 'yauzl';\nexport const open = yauzl.open;\n",
+      'lib/types.ts': "import type { ZipFile } from 'yauzl';\nexport type Z = ZipFile;\n",
+      'lib/ok.ts': "import yazl from 'yazl';\nexport const zip = yazl.ZipFile;\n",
+    });
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+    const r = cruise(dir, ['build.ts', 'lib']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/build-needs-no-dev-dependencies: lib\/run\.ts → \S*node_modules\/yauzl\//);
+    expect(r.out).not.toMatch(/lib\/types\.ts →/);
+    expect(r.out).not.toMatch(/lib\/ok\.ts →/);
+  }, 120_000);
 });

@@ -86,6 +86,11 @@ describe(".github/workflows/site.yml", () => {
   it("build job: checks and builds in one run (a build runs every check and publishes nothing on a problem), then uploads the site-preview artifact from a real (non-symlink) dir", () => {
     const r = runs("build");
     expect(r.indexOf("npm ci")).toBeLessThan(r.indexOf("npm run build"));
+    // Without devDependencies (test tools, types): a quarter less install work on the publish path;
+    // .dependency-cruiser.cjs keeps the build from needing one (test/layers.test.ts).
+    expect(r).toMatch(/^npm ci --omit=dev$/m);
+    expect(runs("preview")).toMatch(/^npm ci --omit=dev$/m);
+    expect(runs("test")).not.toMatch(/--omit/);
     // The checks run once: a separate `npm run check` step would repeat every one of them (issue 19).
     expect(r).not.toMatch(/npm run check/);
     // Compared with the live site before anything is deployed (issue 15: no URL vanishes by accident).
