@@ -2,13 +2,14 @@
  * Release-directory helpers shared by the build (`build` -> fresh release dir)
  * and by `scripts/deploy.ts` (`<target>/current` -> `<target>/releases/<id>`).
  *
- * Dependency-free on purpose: only `node:` built-ins, so the core build can
- * import it without pulling anything else in.
+ * Only `node:` built-ins and lib/io/fs-util.ts, so the core build can import it without pulling
+ * anything else in.
  */
 import { randomBytes } from "node:crypto";
 import { constants as fsConstants } from "node:fs";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
+import { errCode } from "./fs-util.ts";
 
 /**
  * Atomically point `linkPath` at `targetDir`.
@@ -156,8 +157,4 @@ async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await handle?.close().catch(() => undefined);
   }
-}
-
-function errCode(error: unknown): string | undefined {
-  return typeof error === "object" && error !== null && "code" in error ? String((error as { code: unknown }).code) : undefined;
 }

@@ -18,6 +18,7 @@ import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import { killPoint } from './kill-point.ts';
 import { currentRelease, swapSymlink, timestampId } from './release.ts';
+import { isAlive } from './fs-util.ts';
 import { RunbookSmithError } from '../core/errors.ts';
 
 export interface WriteResult {
@@ -253,15 +254,4 @@ async function removeEntries(releases: string, keep: (string | undefined)[], all
   await fs.mkdir(trash);
   for (const d of doomed) await fs.rename(path.join(releases, d), path.join(trash, d));
   spawn('rm', ['-rf', trash], { detached: true, stdio: 'ignore' }).unref();
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -9,6 +9,7 @@
  * Fenced code is left alone. The content of each box is converted again (boxes may nest).
  */
 import { calloutHtml, type CalloutKind } from './callout.ts';
+import { FenceScan } from './fences.ts';
 
 /** Each tool's kinds, as the three the site draws (its colours) and the title the tool shows. */
 const KIND: Readonly<Record<string, CalloutKind>> = {
@@ -23,7 +24,6 @@ const GITHUB_KIND: Readonly<Record<string, CalloutKind>> = { note: 'note', tip: 
 
 const titleCase = (s: string) => s[0]!.toUpperCase() + s.slice(1).toLowerCase();
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const GITHUB = /^ {0,3}>[ \t]*\[!(note|tip|important|warning|caution)\][ \t]*$/i;
 const MKDOCS = /^(!!!|\?\?\?\+?)[ \t]+([A-Za-z][\w-]*)(?:[ \t]+"([^"]*)")?[ \t]*$/;
 const DOCUSAURUS = /^ {0,3}(:{3,})[ \t]*([A-Za-z][\w-]*)(?:\[([^\]]*)\]|[ \t]+(.+?))?[ \t]*$/;
@@ -38,17 +38,10 @@ export function convertAdmonitions(markdown: string, hold?: (html: string) => st
   if (!mayHaveAdmonitions(markdown)) return markdown;
   const lines = markdown.split('\n');
   const out: string[] = [];
-  let fence: string | undefined;
+  const fences = new FenceScan();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const f = FENCE.exec(line);
-    if (fence) {
-      if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length && line.trim() === f[1]) fence = undefined;
-      out.push(line);
-      continue;
-    }
-    if (f) {
-      fence = f[1];
+    if (fences.step(line) !== 'text') {
       out.push(line);
       continue;
     }

@@ -6,6 +6,8 @@
  * `{{< ... >}}` would otherwise be read as a (broken) Handlebars expression.
  * Fenced code and `code spans` are left alone: a page may show these as examples.
  */
+import { FenceScan } from './fences.ts';
+
 
 export interface ForeignProblem {
   /** 1-based line within the text given. */
@@ -24,7 +26,6 @@ export interface ForeignResult {
   diagram: boolean;
 }
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([\w-]*)/;
 const SHORTCODE = /\{\{([<%])\s*(\/?)\s*([\w./-]+)(.*?)\s*[>%]\}\}/g;
 const MDX_IMPORT = /^(import\s+[\w{}\s,*]+\s+from\s+['"][^'"]+['"]|import\s+['"][^'"]+['"]|export\s+(const|default|function|let)\b)/;
 const JSX = /<([A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)*)(?=[\s/>])/g;
@@ -94,19 +95,12 @@ export function adoptForeignSyntax(markdown: string, resolveRef: (target: string
     }
     return used;
   };
-  let fence: string | undefined;
+  const fences = new FenceScan();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const f = FENCE.exec(line);
-    if (fence) {
-      if (f && f[1]![0] === fence[0] && f[1]!.length >= fence.length && line.trim() === f[1]) fence = undefined;
-      continue;
-    }
-    if (f) {
-      fence = f[1];
-      if (f[2]?.toLowerCase() === 'mermaid') result.diagram = true;
-      continue;
-    }
+    const kind = fences.step(line);
+    if (kind === 'open' && fences.language.toLowerCase() === 'mermaid') result.diagram = true;
+    if (kind !== 'text') continue;
     const problem = (column: number, message: string, hint: string) => result.problems.push({ line: i + 1, column, message, hint });
     if (MDX_IMPORT.test(line)) {
       problem(1, `this is a Docusaurus MDX line (\`${line.trim().slice(0, 60)}\`): MDX does not run here`, 'Delete the line; write what the imported component showed as Markdown.');
