@@ -4,6 +4,7 @@
  * header that gives the page more room once the reader scrolls down (html.is-scrolled).
  */
 import { $all, doc, root } from './dom.js';
+import { onScroll } from './on-scroll.js';
 
 /** The current page must be visible in the section nav without scrolling the sidebar. */
 function keepCurrentInView(siteNav) {
@@ -27,24 +28,14 @@ function visibleFocusable(scope) {
 function initHeader() {
   // Hysteresis, so the header's own change of height cannot flip the state back and forth.
   let scrolled = false;
-  let ticking = false;
   const update = function () {
-    ticking = false;
     const y = window.scrollY;
     if (!scrolled && y > 64) scrolled = true;
     else if (scrolled && y < 8) scrolled = false;
     else return;
     root.classList.toggle('is-scrolled', scrolled);
   };
-  window.addEventListener(
-    'scroll',
-    function () {
-      if (ticking) return;
-      ticking = true;
-      requestAnimationFrame(update);
-    },
-    { passive: true },
-  );
+  onScroll(update);
   update();
 }
 

@@ -3,27 +3,18 @@
  * the Back to top link floats in the corner once the reader is a screen down.
  */
 import { $all, doc } from './dom.js';
+import { onScroll } from './on-scroll.js';
 
 function initBackToTop() {
   const link = doc.querySelector('.back-to-top');
   if (!link) return;
-  let ticking = false;
   const update = function () {
-    ticking = false;
     const long = doc.documentElement.scrollHeight > window.innerHeight * 2.5;
     link.classList.toggle('is-floating', long);
     if (long) link.hidden = window.scrollY < window.innerHeight;
     else link.hidden = false;
   };
-  window.addEventListener(
-    'scroll',
-    function () {
-      if (ticking) return;
-      ticking = true;
-      requestAnimationFrame(update);
-    },
-    { passive: true },
-  );
+  onScroll(update);
   window.addEventListener('resize', update);
   update();
 }
@@ -75,18 +66,6 @@ export function initToc() {
       { threshold: [0, 0.9, 1] },
     ).observe(end);
   }
-  let ticking = false;
-  window.addEventListener(
-    'scroll',
-    function () {
-      if (ticking) return;
-      ticking = true;
-      requestAnimationFrame(function () {
-        ticking = false;
-        update();
-      });
-    },
-    { passive: true },
-  );
+  onScroll(update);
   update();
 }
