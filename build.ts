@@ -17,7 +17,7 @@ import { createContext, type BuildContext, type BuildOptions } from './lib/core/
 import { listLayouts } from './lib/templates/layouts.ts';
 import { replacedSources } from './lib/io/overwrites.ts';
 import { BuildFailed, formatReport, printable, type Problem } from './lib/core/diagnostics.ts';
-import { isMarkdown, type Page } from './lib/core/page.ts';
+import { isMarkdown, type Files } from './lib/core/page.ts';
 import { cacheDirFor, cacheWanted, RenderCache, reusedText, saveOrWarn } from './lib/io/render-cache.ts';
 import { readSource } from './lib/io/read-source.ts';
 import { stage, type Timings } from './lib/core/stage.ts';
@@ -186,7 +186,7 @@ export async function build(
 
 /** Runbooks whose review is overdue at the build date, most overdue first. */
 export function overdueRunbooks(result: BuildResult): { file: string; owner: string; days: number; due: string }[] {
-  return Object.values(result.files as unknown as Record<string, Page>)
+  return Object.values(result.files as Files)
     .filter((p) => p.type === 'runbook' && p.reviewOverdue)
     .map((p) => ({ file: result.ctx.diagnostics.displayPath(p.source), owner: p.owner ?? '?', days: p.reviewOverdue!.days, due: p.reviewOverdue!.since }))
     .sort((a, b) => b.days - a.days || (a.file < b.file ? -1 : 1));
@@ -269,7 +269,7 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     // A tree brought from elsewhere (`--source`): what was understood of it, before the usual line.
-    if (cli.check && cli.source) console.log(adoptionSummary(result.ctx, Object.values(result.files as unknown as Record<string, Page>)));
+    if (cli.check && cli.source) console.log(adoptionSummary(result.ctx, Object.values(result.files as Files)));
     if (result.ctx.alertLinks.summary) console.log(result.ctx.alertLinks.summary);
     const verb = cli.check ? 'Checked' : 'Built';
     const where = cli.check ? '' : ` -> ${path.relative(process.cwd(), result.ctx.destination) || '.'}`;

@@ -18,7 +18,7 @@ import { isMarkdown, type Files, type Page } from '../lib/core/page.ts';
 export default function conventions(ctx: BuildContext): Metalsmith.Plugin {
   return function conventions(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:conventions');
-    const pages = files as unknown as Files;
+    const pages = files as Files;
     const sources = new Set(Object.keys(files).map((k) => k.split(path.sep).join('/')));
     let refs = 0;
     for (const key of Object.keys(pages)) {

@@ -93,7 +93,7 @@ export function lastCommitDates(cwd: string, options: GitDatesOptions = {}): Pro
 export default function gitDates(ctx: BuildContext): Metalsmith.Plugin {
   return async function gitDates(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:git-dates');
-    const pages = files as unknown as Files;
+    const pages = files as Files;
     const bySource = new Map<string, string[]>();
     for (const key of Object.keys(pages)) {
       const page = pages[key]!;

@@ -25,7 +25,7 @@ export default function headings(ctx: BuildContext, options: HeadingsOptions = {
   const anchors = new Set(options.anchors ?? defaults.anchors);
   return function headings(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:headings');
-    const pages = files as unknown as Files;
+    const pages = files as Files;
     const cache = ctx.renderCache;
     /**
      * The page's search sections come from the same scan (the links stage after this changes only

@@ -47,7 +47,7 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
   const defaultName = options.default ?? defaults.default;
   return function layout(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:layout');
-    const pages = files as unknown as Files;
+    const pages = files as Files;
     const meta = metalsmith.metadata() as { nav: Navigation; assets: AssetMap; search?: { config: string } };
     const compiled = new Map<string, HandlebarsTemplateDelegate>();
     const template = (name: string) => {
@@ -194,12 +194,6 @@ class Slots {
 
 /** What a page's contents become once the writer has them (see BuildResult in build.ts). */
 const WRITTEN = Buffer.alloc(0);
-
-declare module '../lib/core/page.ts' {
-  interface Page {
-    generated404?: boolean;
-  }
-}
 
 /** The page fields a layout may show (front-matter fields and computed ones), nothing internal. */
 function pick(page: Page): Record<string, unknown> {

@@ -41,7 +41,7 @@ const EXTERNAL = /^([a-z][a-z0-9+.-]*:|\/\/)/i;
 export default function links(ctx: BuildContext): Metalsmith.Plugin {
   return function links(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:links');
-    const pages = files as unknown as Files;
+    const pages = files as Files;
     const bySource = new Map<string, Page>();
     const byUrl = new Map<string, Page>();
     const statics = new Set<string>();

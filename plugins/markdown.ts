@@ -30,7 +30,7 @@ export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
     // record), so a page from the cache warns exactly as a rendered one.
     const render = markdownPlugin({
       render: (text: string, _options: object, context: { path: string }) => {
-        const page = (files as unknown as Files)[context.path]!;
+        const page = (files as Files)[context.path]!;
         const entry = cache?.lookup(cache.key(ctx.html.expand(text)));
         page.renderCache = entry;
         if (entry?.hit) {

@@ -59,7 +59,7 @@ export default function redirects(ctx: BuildContext): Metalsmith.Plugin {
   return function redirects(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:redirects');
     if (ctx.incremental) return; // the dev server re-rendered a few pages: the last full run's redirects stand
-    const pages = files as unknown as Files;
+    const pages = files as Files;
     const meta = metalsmith.metadata() as { alerts?: Map<string, Page> };
     const live = new Map<string, Page>();
     for (const key of Object.keys(pages)) {

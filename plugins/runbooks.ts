@@ -49,7 +49,7 @@ function badge(severity: string | undefined): string {
 export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
   return function runbooks(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:runbooks');
-    const pages = files as unknown as Files;
+    const pages = files as Files;
     const list = Object.values(pages)
       .filter((p) => p.type === 'runbook' && p.source && isMarkdown(p.source))
       .sort(pseudoAlphabetical<Page>([], (p) => ({ path: p.source, title: p.title })));

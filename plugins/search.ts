@@ -47,7 +47,7 @@ export default function search(ctx: BuildContext): Metalsmith.Plugin {
   const teams = new Map(ctx.site.teams.map((t) => [t.id, t.name]));
   return function search(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:search');
-    const pages = files as unknown as Files;
+    const pages = files as Files;
     const indexTitles = new Map<string, string>();
     for (const page of Object.values(pages)) if (page.isIndex && page.url) indexTitles.set(page.dir, page.title);
     const input: IndexPage[] = [];

@@ -28,7 +28,7 @@ import { baseName, pseudoAlphabetical } from '../lib/nav/sort.ts';
 export default function sections(ctx: BuildContext): Metalsmith.Plugin {
   return async function sections(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:sections');
-    const pages = files as unknown as Files;
+    const pages = files as Files;
 
     // Folders and their pages. Every folder on the way to a page is a section, with or without index.md.
     const dirs = new Map<string, { index?: string; keys: string[] }>();

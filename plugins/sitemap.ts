@@ -26,7 +26,7 @@ export function sitemapXml(siteUrl: string, pages: { url: string }[]): string {
 export default function sitemap(ctx: BuildContext): Metalsmith.Plugin {
   return function sitemap(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:sitemap');
-    const pages = files as unknown as Files;
+    const pages = files as Files;
     const base = ctx.site.url;
     const robots = ['User-agent: *', 'Allow: /'];
     if (base) {

@@ -70,7 +70,7 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
 
   function run(files: Metalsmith.Files, metalsmith: Metalsmith, done: Metalsmith.DoneCallback) {
     const debug = metalsmith.debug('runbook-smith:templates');
-    const pages = files as unknown as Files;
+    const pages = files as Files;
     // Only pages with `{{` left outside code are templated: in-place runs on that subset (through
     // Metalsmith's own run(), which scopes its file matching to it). The rest are not converted,
     // validated or copied at all, which was most of this stage's time (docs/decisions.md#templates-subset).
@@ -84,7 +84,7 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
       const shielded = shield.shield(text);
       if (!shielded.includes('{{')) continue; // braces only inside code: nothing to template
       page.contents = Buffer.from(shielded);
-      subset[n] = page as unknown as Metalsmith.File;
+      subset[n] = page;
     }
     const inPlaceRun = inPlace({
       transform: transformer as never,

@@ -49,12 +49,12 @@ export default function urlHistory(ctx: BuildContext): Metalsmith.Plugin {
     // Every page this build publishes still answers, the generated ones (teams, services, alerts,
     // folders without an index.md) too, which urls.json leaves out but a release read from its
     // index.html files (built before URL lists existed) has.
-    const served = Object.values(files as unknown as Files).flatMap((p) => (p.url ? [stripBase(ctx.base, p.url)] : [])).filter((u): u is string => u !== undefined);
+    const served = Object.values(files as Files).flatMap((p) => (p.url ? [stripBase(ctx.base, p.url)] : [])).filter((u): u is string => u !== undefined);
     const gone = vanishedUrls(previous.list, { ...current, pages: [...current.pages, ...served.map((url) => ({ url, source: '', title: '' }))] }, ctx.site.removed_urls);
     debug('%d URLs before, %d gone (compared with %s)', previous.list.pages.length, gone.length, previous.from);
     if (!gone.length) return;
 
-    const pages = files as unknown as Files;
+    const pages = files as Files;
     const before = new Set(previous.list.pages.map((p) => p.url));
     const bySource = new Map(Object.values(pages).filter((p) => p.url && p.source && !p.generated).map((p) => [p.source, p]));
     const candidates: Candidate[] = current.pages

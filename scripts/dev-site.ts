@@ -82,7 +82,7 @@ export class DevSite {
     ctx.renderCache = cache;
     let files: Files;
     try {
-      files = (await ms.run(cloneFiles(raw))) as unknown as Files;
+      files = (await ms.run(cloneFiles(raw))) as Files;
     } catch (err) {
       cache?.discard();
       throw err;
@@ -167,7 +167,7 @@ export class DevSite {
     ctx.incremental = true;
     let files: Files;
     try {
-      files = (await this.ms.run(subset, this.local)) as unknown as Files;
+      files = (await this.ms.run(subset, this.local)) as Files;
     } finally {
       ctx.incremental = false;
     }

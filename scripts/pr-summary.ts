@@ -22,7 +22,7 @@ import { build, overdueRunbooks, type BuildResult } from '../build.ts';
 import { baseOfUrl, normaliseBase } from '../lib/urls/base.ts';
 import { BuildFailed, type Problem } from '../lib/core/diagnostics.ts';
 import { parseNameStatus, type FileChange } from '../lib/reports/git-diff.ts';
-import { isMarkdown, type Page } from '../lib/core/page.ts';
+import { isMarkdown, type Files, type Page } from '../lib/core/page.ts';
 import { partialClosure, renderComment, renderSummary, type MovedPage, type PageRef, type PrSummary } from '../lib/reports/pr-summary.ts';
 import { CodeShield } from '../lib/markdown/shield.ts';
 import { urlFromPermalink } from '../lib/util/text.ts';
@@ -69,7 +69,7 @@ export async function summarize(options: SummaryOptions): Promise<PrSummary> {
   const pages = new Map<string, Page>(); // by source path (relative to src/)
   let urls: UrlList | undefined;
   if (result) {
-    for (const [key, file] of Object.entries(result.files as unknown as Record<string, Page>)) {
+    for (const [key, file] of Object.entries(result.files as Files)) {
       if (file.source && file.url && key.endsWith('.html')) pages.set(file.source, file);
     }
     const list = result.files[URL_LIST_FILE]?.contents;

@@ -2,6 +2,7 @@
  * The metadata each page carries through the pipeline, added stage by stage. Metalsmith files
  * are plain objects; this is the shape our plugins agree on.
  */
+import type { Stats } from 'node:fs';
 import type { Removal } from '../markdown/sanitize.ts';
 import type { FrontMatter } from './schema.ts';
 import type { LinkTag, PageScan } from '../markdown/html-scan.ts';
@@ -14,10 +15,10 @@ export interface Heading {
   id: string;
 }
 
-export interface Page extends Omit<FrontMatter, 'title' | 'type'> {
+export type Page = Omit<FrontMatter, 'title' | 'type'> & {
   contents: Buffer;
   mode?: string;
-  stats?: unknown;
+  stats?: Stats;
   /** Always set by the frontmatter stage: from front matter, the first `# heading`, or the file name. */
   title: string;
   type: 'runbook' | 'page';
@@ -58,6 +59,8 @@ export interface Page extends Omit<FrontMatter, 'title' | 'type'> {
   collection?: string[];
   /** Created by the build for a folder that has no index.md. */
   generated?: boolean;
+  /** The 404 page the layout stage adds when src/ has none. */
+  generated404?: boolean;
   /** Git or file-system date of last change, YYYY-MM-DD. */
   updated?: string;
   /** What the sanitizer removed from the page's HTML (markdown stage), kept with it in the render cache. */
@@ -70,7 +73,7 @@ export interface Page extends Omit<FrontMatter, 'title' | 'type'> {
   htmlScan?: PageScan;
   /** The render cache's answer for this page, from the markdown stage to the headings stage. */
   renderCache?: CacheEntry;
-}
+};
 
 /** One page after the markdown and headings stages, as the render cache keeps it (lib/io/render-cache.ts). */
 export interface RenderedPage {

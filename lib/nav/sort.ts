@@ -55,7 +55,7 @@ function compareCodePoints(a: string, b: string): number {
  * Builds the comparator for one section. `explicit` is the section's list of page names (file
  * names without extension, or with), in the order they must come first.
  */
-export function pseudoAlphabetical<T>(explicit: readonly string[] = [], view: (item: T) => Sortable = (x) => x as unknown as Sortable): (a: T, b: T) => number {
+export function pseudoAlphabetical<T>(explicit: readonly string[] = [], view: (item: T) => Sortable = (x) => x as Sortable): (a: T, b: T) => number {
   const rank = new Map<string, number>();
   explicit.forEach((name, i) => {
     const key = name.replace(/\.(md|markdown)$/i, '');
