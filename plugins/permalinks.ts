@@ -2,20 +2,21 @@
  * Stage 6, permalinks: `queues/backlog.html` is written as `queues/backlog/index.html` and served
  * as `/queues/backlog/` (under the base path, lib/urls/base.ts: `/infra-runbooks/queues/backlog/`).
  *
- * Every path segment goes through one slug function (lib/util/text.ts) that keeps Unicode letters, and
- * two pages that would get the same URL are reported naming both files.
+ * `@metalsmith/permalinks` moves the pages, with the page's source path as its pattern and, as its
+ * slug function, every path segment through one slug (lib/util/text.ts) that keeps Unicode letters.
+ * Two pages that would get the same URL are found first, so the error names both files and every
+ * collision is reported at once (docs/decisions.md#permalinks).
  * Reads: page.source (the file key, `*.html`). Writes: page.permalink, page.url, page.caseUrl; moves
  * each page to `<permalink>/index.html`.
- *
- * Our own stage, not @metalsmith/permalinks: this stage must compute every target anyway to name
- * both files of a collision, so the plugin only repeated that work (docs/decisions.md#permalinks).
  */
 import path from 'node:path';
+import metalsmithPermalinks from '@metalsmith/permalinks';
 import type Metalsmith from 'metalsmith';
 import { withBase } from '../lib/urls/base.ts';
 import type { BuildContext } from '../lib/core/context.ts';
+import { RunbookSmithError } from '../lib/core/errors.ts';
 import { isIndexName } from '../lib/nav/conventions.ts';
-import type { Files } from '../lib/core/page.ts';
+import type { Files, Page } from '../lib/core/page.ts';
 import { slugify, slugifyPath, urlFromPermalink } from '../lib/util/text.ts';
 
 /**
@@ -30,13 +31,51 @@ export function targetPermalink(source: string, keepCase = false): string {
   return dir ? `${dir}/${slugify(base, keepCase)}` : slugify(base, keepCase);
 }
 
+/**
+ * The plugin's slug for a page's source path. The plugin takes a last segment `index` for its
+ * folder's page; `/.` keeps a page whose own name slugs to `index` (`index/index.md`, `Index!.md`)
+ * at its own address.
+ */
+function pluginSlug(keepCase: boolean): (source: string) => string {
+  return function slug(source) {
+    const target = targetPermalink(source, keepCase);
+    return target === 'index' || target.endsWith('/index') ? `${target}/.` : target;
+  };
+}
+
+/**
+ * The plugin's duplicates handler: collisions were reported before it ran, so one here is a bug in
+ * this stage; it still names both files.
+ */
+function sameTarget(target: string, files: Files, key: string): string | Error {
+  const out = path.join(target, 'index.html');
+  const other = files[out];
+  if (other && other !== files[key]) return new RunbookSmithError(`permalinks: ${files[key]!.source} and ${other.source} both moved to ${out}`);
+  return out;
+}
+
+function runPlugin(plugin: Metalsmith.Plugin, files: Files, metalsmith: Metalsmith): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error | null) => (err ? reject(err) : resolve());
+    plugin(files, metalsmith, done);
+  });
+}
+
 export default function permalinks(ctx: BuildContext): Metalsmith.Plugin {
   const keepCase = ctx.site.url_case === 'preserve';
-  return function permalinks(files, metalsmith) {
+  const move = metalsmithPermalinks({
+    match: '**/*.html',
+    // `:source?`: optional, because the home page's slug is '' (it stays index.html).
+    pattern: ':source?',
+    slug: pluginSlug(keepCase),
+    duplicates: sameTarget,
+  });
+  return async function permalinks(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:permalinks');
-    const pages = files as unknown as Files;
+    const pages = files as Files;
     const seen = new Map<string, string>();
-    const moves: [from: string, to: string][] = [];
+    const keys: string[] = [];
+    const toMove: Files = {};
     for (const key of Object.keys(pages).sort()) {
       if (!key.endsWith('.html')) continue;
       const page = pages[key]!;
@@ -63,17 +102,25 @@ export default function permalinks(ctx: BuildContext): Metalsmith.Plugin {
         continue;
       }
       seen.set(target, page.source);
-      page.permalink = target;
-      page.url = withBase(ctx.base, urlFromPermalink(target));
+      keys.push(key);
+      toMove[key] = page;
+    }
+    await runPlugin(move, toMove, metalsmith);
+    const outOf = new Map<Page, string>();
+    for (const [out, page] of Object.entries(toMove)) outOf.set(page, out);
+    const moves: [from: string, to: string][] = [];
+    for (const key of keys) {
+      const page = pages[key]!;
+      const permalink = page.permalink!;
+      page.url = withBase(ctx.base, urlFromPermalink(permalink));
       // Lowercase URLs (the default): the file name's own case leads there too (plugins/redirects.ts),
       // so a runbook_url written after `KubePodCrashLooping.md` keeps working.
-      const cased = keepCase ? target : targetPermalink(page.source, true);
-      page.caseUrl = cased !== target ? withBase(ctx.base, urlFromPermalink(cased)) : undefined;
-      // The home page stays index.html; every other page becomes <permalink>/index.html.
-      const out = target ? path.join(...target.split('/'), 'index.html') : 'index.html';
+      const cased = keepCase ? permalink : targetPermalink(page.source, true);
+      page.caseUrl = cased !== permalink ? withBase(ctx.base, urlFromPermalink(cased)) : undefined;
+      const out = outOf.get(page)!;
       if (out !== key) moves.push([key, out]);
     }
-    // All moves after all targets are known: a page's new name may be another page's old one.
+    // Pages that stay keep their place among the files; moved ones follow in path order, as later stages list them.
     const moved = moves.map(([from, to]) => [to, pages[from]!] as const);
     for (const [from] of moves) delete pages[from];
     for (const [to, page] of moved) pages[to] = page;
