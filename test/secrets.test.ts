@@ -7,7 +7,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findSecrets, scanBytes, WINDOW } from '../lib/secrets/scan.ts';
+import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
+import { findSecrets, findSecretsInMany, scanBytes, WINDOW } from '../lib/secrets/scan.ts';
+import { PRESET_FILTERS, PRESET_NEEDLES } from '../lib/secrets/triggers.ts';
 import { BUILD_CLI, cli, writeProject } from './helpers/cli.ts';
 import { credentials, lookAlikes } from './helpers/credentials.ts';
 import { tempDir } from './helpers/fixtures.ts';
@@ -44,6 +46,36 @@ describe('credential formats', () => {
     const line = fake('Stripe live secret key');
     const found = await findSecrets(`${line}  # secret-scan: allow\n${line}\n`);
     expect(found.map((f) => f.line)).toEqual([2]);
+  });
+});
+
+describe('many pages scanned together (the build scans pages this way)', () => {
+  it('finds every format, in its own page at its own line, and nothing in look-alikes or plain pages', async () => {
+    const page = (i: number, body: string) =>
+      `---\ntitle: Page ${i}\n---\n# Page ${i}\n\nThe secret token rotation runs at 02:00; see the key vault.\r\n\n${body}\n\nDone.\n`;
+    const plain = Array.from({ length: 300 }, (_, i) => page(i, 'Restart the worker: `systemctl restart worker`. Passwords live in the vault.'));
+    const found = credentials().map((c, i) => page(i, `Paste:\n\n    ${c.text.split('\n').join('\n    ')}`));
+    const alike = lookAlikes().map((c, i) => page(i, c.text));
+    // Interleaved, and each credential page twice (a copy of a page must be reported too).
+    const texts = [...plain.slice(0, 100), ...found, ...alike, ...plain.slice(100), ...found];
+    const results = await findSecretsInMany(texts);
+    expect(results).toHaveLength(texts.length);
+    const valueLine = page(0, 'Paste:').split('\n').indexOf('Paste:') + 3; // 1-based, after "Paste:" and a blank line
+    for (const [i, text] of texts.entries()) {
+      const credential = found.indexOf(text);
+      if (credential === -1) expect(results[i], text).toEqual([]);
+      else {
+        expect(results[i]!.length, text).toBeGreaterThanOrEqual(1);
+        expect(results[i]![0]!.line, text).toBe(valueLine);
+        expect(results[i]).toEqual(await findSecrets(text));
+      }
+    }
+  });
+
+  it('knows the strings every rule of the secretlint preset needs (a rule without them would never run)', () => {
+    const scanners = recommended.rules.map((r) => r.meta.id.replace('@secretlint/secretlint-rule-', '')).filter((id) => !PRESET_FILTERS.includes(id));
+    expect(scanners.length).toBeGreaterThan(10);
+    expect(scanners.filter((id) => !PRESET_NEEDLES[id])).toEqual([]);
   });
 });
 

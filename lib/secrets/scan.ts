@@ -11,11 +11,9 @@
  * other byte is NUL (PowerShell's `>` without a BOM), else as UTF-8 with NULs kept, and scanned in
  * windows of whole lines so a file of any size is scanned in bounded memory.
  */
-import { lintSource } from '@secretlint/core';
-import { secretLintProfiler } from '@secretlint/profiler';
-import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
-import type { SecretLintCoreConfig } from '@secretlint/types';
+import type { SecretLintCoreConfig, SecretLintRuleCreator } from '@secretlint/types';
 import { PROJECT_RULE_ID, projectRuleName, projectRulesCreator } from './rules.ts';
+import { PRESET_FILTERS, triggerFinder, type Triggered } from './triggers.ts';
 
 export const ALLOW_MARKER = 'secret-scan: allow';
 
@@ -32,20 +30,40 @@ export interface SecretFinding {
   redacted: string;
 }
 
-// @secretlint/core marks every rule run for its profiler, whose observer then scans every mark
-// so far: quadratic, minutes at 10,000 pages (secretlint issue #1633, fixed in 13.x, which needs
-// Node 22). Nothing here reads the profile, so marking is switched off.
-secretLintProfiler.mark = () => undefined;
+/**
+ * secretlint, loaded when a text first needs it (most builds' start-up does not: docs/decisions.md#secrets-prefilter).
+ * @secretlint/core marks every rule run for its profiler, whose observer then scans every mark
+ * so far: quadratic, minutes at 10,000 pages (secretlint issue #1633, fixed in 13.x, which needs
+ * Node 22). Nothing here reads the profile, so marking is switched off.
+ */
+async function secretlint() {
+  const [core, preset, profiler] = await Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend'), import('@secretlint/profiler')]);
+  profiler.secretLintProfiler.mark = () => undefined;
+  return { lintSource: core.lintSource, presetRules: preset.creator.rules as readonly SecretLintRuleCreator[] };
+}
 
-const PRESET_ID = '@secretlint/secretlint-rule-preset-recommend';
+const RULE_PREFIX = '@secretlint/secretlint-rule-';
+/** The rules that can match a text (lib/secrets/triggers.ts). */
+const triggered = triggerFinder();
 
-const config: Readonly<SecretLintCoreConfig> = {
-  rules: [
+/**
+ * The configuration that runs only the rules `t` names (the rest cannot match the text:
+ * lib/secrets/triggers.ts). The preset's rules are listed one by one, as @secretlint/core 11 runs
+ * every rule of a preset even when the configuration disables it.
+ */
+function configFor(t: Triggered, presetRules: readonly SecretLintRuleCreator[]): SecretLintCoreConfig {
+  const rules: SecretLintCoreConfig['rules'] = presetRules
+    .filter((rule) => {
+      const id = rule.meta.id.replace(RULE_PREFIX, '');
+      return t.preset.has(id) || PRESET_FILTERS.includes(id);
+    })
     // The AWS rule scans for access key ids only with this option (off by default upstream).
-    { id: PRESET_ID, rule: recommended, rules: [{ id: '@secretlint/secretlint-rule-aws', options: { enableIDScanRule: true } }] },
-    { id: PROJECT_RULE_ID, rule: projectRulesCreator },
-  ],
-};
+    .map((rule) => ({ id: rule.meta.id, rule, ...(rule.meta.id === `${RULE_PREFIX}aws` ? { options: { enableIDScanRule: true } } : {}) }));
+  if (t.project.size) rules.push({ id: PROJECT_RULE_ID, rule: projectRulesCreator(t.project) });
+  return { rules };
+}
+
+const hasScanners = (t: Triggered) => t.preset.size > 0 || t.project.size > 0;
 
 /** Names for the preset's findings, by messageId (its own messages print the secret). */
 const PRESET_NAMES: Readonly<Record<string, string>> = {
@@ -167,12 +185,18 @@ interface RawFinding {
   redacted: string;
 }
 
-/** Every likely secret in a text (newlines `\n`), with 1-based lines and columns within it. */
-async function scanWindow(text: string): Promise<RawFinding[]> {
+/**
+ * Every likely secret in a text (newlines `\n`), with 1-based lines and columns within it. `rules`:
+ * the rules that can match it, when the caller knows (texts scanned together need the same).
+ */
+async function scanWindow(text: string, rules?: Triggered): Promise<RawFinding[]> {
   const { joined, toOriginal } = joinContinuations(text);
+  const t = rules ?? triggered(joined);
+  if (!hasScanners(t)) return [];
+  const { lintSource, presetRules } = await secretlint();
   const result = await lintSource({
     source: { content: joined, filePath: 'page.md', ext: '.md', contentType: 'text' },
-    options: { config, noPhysicFilePath: true },
+    options: { config: configFor(t, presetRules), noPhysicFilePath: true },
   });
   if (!result.messages.length) return [];
   const starts = lineStarts(text);
@@ -202,41 +226,66 @@ export async function findSecrets(text: string): Promise<SecretFinding[]> {
 
 /** Between two texts scanned together: no rule matches across NUL characters on a line of their own. */
 const SEPARATOR = '\n\0\0\0\n';
+const SEPARATOR_LINES = 2;
+
+function newlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
 
 /**
- * Every likely secret in each of many small texts, scanned together in batches of about WINDOW
- * characters: secretlint's cost per call is most of the cost of a 3 KB page (docs/decisions.md,
- * "Secrets: cost"). Returns one list per text.
+ * Every likely secret in each of many small texts. Each distinct text is scanned once, only by the
+ * rules that can match it (lib/secrets/triggers.ts), and texts needing the same rules are scanned
+ * together in batches of about WINDOW characters: secretlint's cost per call is most of the cost of a
+ * 3 KB page (docs/decisions.md, "Secrets: cost"). Returns one list per text.
  */
 export async function findSecretsInMany(texts: readonly string[]): Promise<SecretFinding[][]> {
   const out: SecretFinding[][] = texts.map(() => []);
-  let i = 0;
-  while (i < texts.length) {
-    const batch: { index: number; start: number; line: number }[] = [];
-    const parts: string[] = [];
-    let length = 0;
-    let line = 0;
-    while (i < texts.length && (parts.length === 0 || length + texts[i]!.length < WINDOW)) {
-      const text = texts[i]!.replace(/\r\n?/g, '\n');
-      batch.push({ index: i, start: length, line });
-      parts.push(text);
-      length += text.length + SEPARATOR.length;
-      line += text.split('\n').length - 1 + SEPARATOR.split('\n').length - 1;
-      i++;
-    }
-    const joined = parts.join(SEPARATOR);
-    for (const f of await scanWindow(joined)) {
-      // The text holding the finding: the last one starting at or before it.
-      let lo = 0;
-      let hi = batch.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (batch[mid]!.start <= f.offset) lo = mid;
-        else hi = mid - 1;
+  const copies = new Map<string, number[]>(); // normalised text -> indexes holding it
+  for (const [i, raw] of texts.entries()) {
+    const text = raw.replace(/\r\n?/g, '\n');
+    const at = copies.get(text);
+    if (at) at.push(i);
+    else copies.set(text, [i]);
+  }
+  const groups = new Map<string, { rules: Triggered; texts: string[] }>();
+  for (const text of copies.keys()) {
+    const rules = triggered(text.includes('\\\n') ? joinContinuations(text).joined : text);
+    if (!hasScanners(rules)) continue;
+    const group = groups.get(rules.key);
+    if (group) group.texts.push(text);
+    else groups.set(rules.key, { rules, texts: [text] });
+  }
+  for (const { rules, texts: group } of groups.values()) {
+    let i = 0;
+    while (i < group.length) {
+      const batch: { start: number; line: number }[] = [];
+      const parts: string[] = [];
+      let length = 0;
+      let line = 0;
+      while (i < group.length && (parts.length === 0 || length + group[i]!.length < WINDOW)) {
+        const text = group[i]!;
+        batch.push({ start: length, line });
+        parts.push(text);
+        length += text.length + SEPARATOR.length;
+        line += newlines(text) + SEPARATOR_LINES;
+        i++;
       }
-      const b = batch[lo]!;
-      if (f.offset >= b.start + parts[lo]!.length) continue; // inside a separator
-      out[b.index]!.push({ code: f.code, name: f.name, line: f.line - b.line, column: f.column, length: f.length, redacted: f.redacted });
+      for (const f of await scanWindow(parts.join(SEPARATOR), rules)) {
+        // The text holding the finding: the last one starting at or before it.
+        let lo = 0;
+        let hi = batch.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (batch[mid]!.start <= f.offset) lo = mid;
+          else hi = mid - 1;
+        }
+        const b = batch[lo]!;
+        if (f.offset >= b.start + parts[lo]!.length) continue; // inside a separator
+        const finding = { code: f.code, name: f.name, line: f.line - b.line, column: f.column, length: f.length, redacted: f.redacted };
+        for (const index of copies.get(parts[lo]!)!) out[index]!.push({ ...finding });
+      }
     }
   }
   return out;
