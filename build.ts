@@ -131,7 +131,8 @@ export async function build(
   const timings: Timings = new Map();
   const ctx = createContext(options);
   ctx.diagnostics.throwIfErrors(); // site.yml must be right before anything else runs
-  if (options.cache) ctx.renderCache = RenderCache.open(options.cache);
+  // The build's one run keeps the problems site.yml may have warned about.
+  if (options.cache) ctx.startRun({ diagnostics: ctx.diagnostics, renderCache: RenderCache.open(options.cache) });
   const ms = pipeline(ctx, timings, options.onStage);
   if (options.write !== false) ctx.writer = new ReleaseWriter(ctx.destination);
   const started = performance.now();

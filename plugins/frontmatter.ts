@@ -36,7 +36,7 @@ export default function frontmatter(ctx: BuildContext, options: FrontmatterOptio
 
   return function frontmatter(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:frontmatter');
-    const diagnostics = ctx.diagnostics; // read per run: the dev server starts a new list for each run
+    const diagnostics = ctx.diagnostics;
     const pages = files as Files;
     const unknown = new Map<string, { count: number; source: string; line: number }>();
     for (const name of Object.keys(pages)) {

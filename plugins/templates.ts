@@ -33,7 +33,7 @@ export interface TemplatesOptions {
 const LITERAL_HINT = 'To show literal braces in text, write \\{{ (a backslash before the braces) or put them in `code`.';
 
 export default function templates(ctx: BuildContext, options: TemplatesOptions): Metalsmith.Plugin {
-  const { hbs, shield } = ctx; // not ctx.diagnostics: the dev server starts a new list for each run
+  const { hbs, shield } = ctx;
   for (const h of options.helpers) {
     const fn = h.create(ctx);
     // Arguments may carry shielded code (a `code span` inside a helper's quotes): restore it.

@@ -79,15 +79,13 @@ export class DevSite {
     // render cache. Its entries are found by content, so they are right whatever else this run
     // found wrong: the cache is saved even when a page has a mistake. One-page updates render.
     const cache = this.options.cache ? RenderCache.open(this.options.cache) : undefined;
-    ctx.renderCache = cache;
+    ctx.startRun({ diagnostics: ctx.diagnostics, renderCache: cache });
     let files: Files;
     try {
       files = (await ms.run(cloneFiles(raw))) as Files;
     } catch (err) {
       cache?.discard();
       throw err;
-    } finally {
-      ctx.renderCache = undefined;
     }
     if (cache) saveOrWarn(cache, ctx.diagnostics);
     this.problemsByFile = groupProblems(ctx.diagnostics.problems);
@@ -128,9 +126,8 @@ export class DevSite {
   async partialChanged(absPath: string): Promise<UpdateResult> {
     const t0 = performance.now();
     const name = path.relative(this.ctx.partialsDir, absPath).split(path.sep).join('/').replace(/\.[^.]+$/, '');
-    this.ctx.cache.partials = undefined;
-    const before = new Diagnostics(this.ctx.root, this.ctx.source);
-    this.ctx.diagnostics = before;
+    // A new run reads the partials from disk again.
+    const before = this.ctx.startRun().diagnostics;
     await this.ms.run({}, [this.partialsPlugin]);
     // Which partials include the changed one, transitively; then the pages that include any of them.
     const graph = new Map(loadPartials(this.ctx).map((p) => [p.name, staticIncludes(safeParse(this.ctx, p.text)).map((i) => i.name)]));
@@ -154,9 +151,9 @@ export class DevSite {
    */
   private async runLocal(keys: string[], extraProblems: readonly Problem[] = []): Promise<Omit<UpdateResult, 'ms'> | undefined> {
     const ctx = this.ctx;
-    const diagnostics = new Diagnostics(ctx.root, ctx.source);
+    // The partials read by the run before stay (they are read again only when one changes).
+    const { diagnostics } = ctx.startRun({ incremental: true, cache: ctx.cache });
     for (const p of extraProblems) diagnostics.reportFile(p.file, { code: p.code, line: p.line, column: p.column, message: p.message, hint: p.hint, severity: p.severity });
-    ctx.diagnostics = diagnostics;
     const subset: Metalsmith.Files = {};
     for (const key of keys) {
       const source = key.split(path.sep).join('/');
@@ -164,13 +161,7 @@ export class DevSite {
       // Navigation from the last full run: sections do not re-run for one page.
       subset[key] = { ...this.raw.get(key)!, ...(old ? { prev: old.prev, next: old.next, collection: old.collection, updated: old.updated } : {}) };
     }
-    ctx.incremental = true;
-    let files: Files;
-    try {
-      files = (await this.ms.run(subset, this.local)) as Files;
-    } finally {
-      ctx.incremental = false;
-    }
+    const files = (await this.ms.run(subset, this.local)) as Files;
     const touched = new Set(keys.map((k) => k.split(path.sep).join('/')));
     for (const f of touched) this.problemsByFile.delete(diagnostics.displayPath(f));
     for (const p of extraProblems) this.problemsByFile.delete(p.file);
@@ -194,7 +185,7 @@ function safeParse(ctx: BuildContext, text: string): hbs.AST.Program {
   try {
     return ctx.hbs.parse(ctx.shield.shield(text));
   } catch {
-    return { type: 'Program', body: [], blockParams: [], strip: {}, loc: { source: '', start: { line: 1, column: 0 }, end: { line: 1, column: 0 } } } as unknown as hbs.AST.Program;
+    return ctx.hbs.parse(''); // a partial that does not parse includes nothing (its error is reported by the partials stage)
   }
 }
 

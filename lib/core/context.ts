@@ -1,6 +1,7 @@
 /**
- * Everything one build owns: its own Handlebars instance, its problem list, the code shield,
- * the site configuration and the date it compares review dates against. Created once per build
+ * Everything one build owns: its fixed configuration (paths, site.yml, base path, its own
+ * Handlebars instance, the code shield, the date it compares review dates against) and the state of
+ * its current run (problems, caches), which is a new object for every run. Created once per build
  * and handed to each plugin factory, so two builds in one process never share state.
  */
 import fs from 'node:fs';
@@ -59,25 +60,43 @@ export interface BuildContext {
   hbs: typeof Handlebars;
   shield: CodeShield;
   html: HtmlStash;
-  /** Problems of the current run (the dev server starts a new list for each run). */
-  diagnostics: Diagnostics;
   now: Date;
   dev: boolean;
-  /**
-   * True while the dev server re-runs the page-local stages on a few changed pages: stages that need
-   * the whole site (the link index, navigation) use what the last full run left in the metadata.
-   */
-  incremental: boolean;
   /** Set when the build writes a site: stages may hand finished files to it early (layout does). */
   writer?: ReleaseWriter;
-  /** Pages rendered by earlier builds (lib/io/render-cache.ts); absent when the build runs without it. */
-  renderCache?: RenderCache;
-  /** Values computed once per build and shared between stages (e.g. the partials read from disk). */
-  cache: { partials?: readonly PartialSource[] };
-  /** What the build understood of other tools' conventions, for `npm run check`'s adoption summary. */
-  adoption: Adoption;
   /** Issue 15: the release to compare URLs with, the alert rules to check, and how strictly. */
   alertLinks: { previous?: string; alertRules?: string[]; strict: boolean; summary?: string };
+  /** The current run's state; startRun() replaces it with a new one, nothing changes it during a run. */
+  readonly run: RunState;
+  /** Starts a new run (the dev server, for each update): fresh problems and caches unless given. */
+  startRun(init?: Partial<RunState>): RunState;
+  /** The current run's fields (`ctx.run.diagnostics`...), read by the stages each time they run. */
+  readonly diagnostics: Diagnostics;
+  readonly incremental: boolean;
+  readonly renderCache?: RenderCache;
+  readonly cache: RunCache;
+  readonly adoption: Adoption;
+}
+
+/** Values computed once per run and shared between stages (the partials read from disk). */
+export interface RunCache {
+  partials?: readonly PartialSource[];
+}
+
+/** What one run of the stages owns: a build's single run, or one dev-server update. */
+export interface RunState {
+  /** Problems found in this run. */
+  readonly diagnostics: Diagnostics;
+  /**
+   * True when the dev server re-runs the page-local stages on a few changed pages: stages that need
+   * the whole site (the link index, navigation) use what the last full run left in the metadata.
+   */
+  readonly incremental: boolean;
+  /** Pages rendered by earlier builds (lib/io/render-cache.ts); absent when the run goes without it. */
+  readonly renderCache?: RenderCache;
+  readonly cache: RunCache;
+  /** What the run understood of other tools' conventions, for `npm run check`'s adoption summary. */
+  readonly adoption: Adoption;
 }
 
 export interface Adoption {
@@ -98,6 +117,15 @@ export function createContext(options: BuildOptions): BuildContext {
   const diagnostics = new Diagnostics(root, source);
   const site = loadSiteConfig(root, diagnostics);
   if (options.url !== undefined) site.url = options.url;
+  const newRun = (init: Partial<RunState> = {}): RunState =>
+    Object.freeze({
+      diagnostics: init.diagnostics ?? new Diagnostics(root, source),
+      incremental: init.incremental ?? false,
+      renderCache: init.renderCache,
+      cache: init.cache ?? {},
+      adoption: init.adoption ?? { fields: new Map(), leftOut: [], unlisted: [], navFiles: [] },
+    });
+  let run = newRun({ diagnostics });
   return {
     root,
     source,
@@ -110,13 +138,31 @@ export function createContext(options: BuildOptions): BuildContext {
     hbs: Handlebars.create(),
     shield: new CodeShield(),
     html: new HtmlStash(),
-    diagnostics,
     now: options.now ?? buildDate(),
     dev: options.dev ?? false,
-    cache: {},
-    adoption: { fields: new Map(), leftOut: [], unlisted: [], navFiles: [] },
-    incremental: false,
     alertLinks: { previous: options.previous, alertRules: options.alertRules, strict: options.strict ?? false },
+    get run() {
+      return run;
+    },
+    startRun(init) {
+      run = newRun(init);
+      return run;
+    },
+    get diagnostics() {
+      return run.diagnostics;
+    },
+    get incremental() {
+      return run.incremental;
+    },
+    get renderCache() {
+      return run.renderCache;
+    },
+    get cache() {
+      return run.cache;
+    },
+    get adoption() {
+      return run.adoption;
+    },
   };
 }
 
