@@ -11,6 +11,7 @@ export function fold(s: string): string;
 export function stem(t: string): string;
 export function wordParts(raw: string): string[];
 export function joins(parts: readonly string[]): string[];
+export function rawWords(text: string): string[];
 export function indexTerms(text: string, out?: string[]): string[];
 export function queryWords(query: string): QueryWord[];
 export function titleKey(text: string): string;

@@ -67,6 +67,11 @@ export function joins(parts) {
   return out;
 }
 
+/** The raw words of a text, as indexTerms cuts it: the build caches each distinct word's terms. */
+export function rawWords(text) {
+  return text.match(WORD) || [];
+}
+
 /** Terms a stretch of text is indexed under, in order, with repeats (for term frequency). */
 export function indexTerms(text, out = []) {
   WORD.lastIndex = 0;

@@ -22,7 +22,7 @@
  * - Every piece is a script, `rsSearch("<name>", <JSON>)`, so an offline copy opened from file://
  *   (where fetch() of JSON is refused) loads it with <script src>.
  */
-import { bucketOf, indexTerms, queryWords, titleKey, wordParts } from './tokenize.ts';
+import { bucketOf, indexTerms, queryWords, rawWords, titleKey, wordParts } from './tokenize.ts';
 
 export interface IndexSection {
   /** The h2's id; '' for the page itself. */
@@ -95,18 +95,89 @@ export interface SearchPieces {
 }
 
 type Field = keyof typeof WEIGHTS;
+/** Fields by number (a doc's field runs store the number). */
+const FIELDS: readonly Field[] = Object.keys(WEIGHTS) as Field[];
+const FIELD: Readonly<Record<Field, number>> = Object.fromEntries(FIELDS.map((f, i) => [f, i])) as Record<Field, number>;
 const SATURATES: ReadonlySet<Field> = new Set<Field>(['text', 'other', 'description']);
 /** What a generated page says about itself, as opposed to what it lists. */
 const PROSE: ReadonlySet<Field> = new Set<Field>(['title', 'exactTitle', 'description', 'text', 'crumb']);
 const K1 = 1.2;
 const B = 0.75;
+/** Texts up to this length (titles, headings, crumbs, team names) are tokenized once per build. */
+const SHORT_TEXT = 200;
 
-/** Adjacent words joined, for short fields: "Roll back a deploy" is also found as "rollback". */
-function withPairs(text: string): string[] {
-  const words = indexTerms(text);
-  const out = [...words];
-  for (let i = 0; i + 1 < words.length; i++) out.push(words[i]! + words[i + 1]!);
-  return out;
+/** An append-only typed array: millions of postings without millions of small JS arrays. */
+class Column<T extends Int32Array> {
+  length = 0;
+  constructor(
+    public data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = this.make(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+const ints = (n: number) => new Int32Array(n);
+
+/**
+ * Terms as integer ids, each distinct word and each short text tokenized once (the same page title,
+ * heading, crumb and word recur thousands of times at 10,000 pages).
+ */
+class Vocabulary {
+  readonly terms: string[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly words = new Map<string, number[]>();
+  private readonly texts = new Map<string, number[]>();
+  private readonly paired = new Map<string, number[]>();
+  /** A long text's ids, reused: valid until the next call (long texts are counted at once, never kept). */
+  private readonly scratch: number[] = [];
+
+  id(term: string): number {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      id = this.terms.length;
+      this.terms.push(term);
+      this.ids.set(term, id);
+    }
+    return id;
+  }
+
+  /** indexTerms(text) as ids: the terms of each raw word, from a cache of words. Read-only. */
+  text(text: string): readonly number[] {
+    if (!text) return [];
+    const short = text.length <= SHORT_TEXT;
+    const cached = short ? this.texts.get(text) : undefined;
+    if (cached) return cached;
+    const out: number[] = short ? [] : this.scratch;
+    out.length = 0;
+    for (const raw of rawWords(text)) {
+      let ids = this.words.get(raw);
+      if (!ids) this.words.set(raw, (ids = indexTerms(raw).map((t) => this.id(t))));
+      for (let i = 0; i < ids.length; i++) out.push(ids[i]!);
+    }
+    if (short) this.texts.set(text, out);
+    return out;
+  }
+
+  /** Adjacent words joined, for short fields: "Roll back a deploy" is also found as "rollback". */
+  withPairs(text: string): number[] {
+    const cached = this.paired.get(text);
+    if (cached) return cached;
+    const words = this.text(text);
+    const out = [...words];
+    for (let i = 0; i + 1 < words.length; i++) out.push(this.id(this.terms[words[i]!]! + this.terms[words[i + 1]!]!));
+    if (text.length <= SHORT_TEXT) this.paired.set(text, out);
+    return out;
+  }
+
+  all(terms: readonly string[]): number[] {
+    return terms.map((t) => this.id(t));
+  }
 }
 
 /** The terms of an identifier list (alerts, services): [whole joined names, parts and partial joins]. */
@@ -123,26 +194,8 @@ function identifierTerms(names: readonly string[]): { whole: string[]; parts: st
   return { whole, parts };
 }
 
-interface Doc {
-  id: number;
-  generated: boolean;
-  runbook: boolean;
-  /** field -> term -> count */
-  fields: Map<Field, Map<string, number>>;
-  /** Terms a synonym brought into a field (scored at WEIGHTS.synonym of that field). */
-  synonyms: Map<Field, Set<string>>;
-  length: number;
-}
-
-function countInto(fields: Doc['fields'], field: Field, terms: readonly string[]): void {
-  if (!terms.length) return;
-  let m = fields.get(field);
-  if (!m) fields.set(field, (m = new Map()));
-  for (const t of terms) m.set(t, (m.get(t) ?? 0) + 1);
-}
-
-/** Synonym classes as term sets: a class applies to a field holding every term of one member. */
-function synonymClasses(classes: readonly (readonly string[])[]): { members: string[][]; inject: string[] }[] {
+/** Synonym classes as term ids: a class applies to a field holding every term of one member. */
+function synonymClasses(classes: readonly (readonly string[])[], vocab: Vocabulary): { members: number[][]; inject: number[] }[] {
   return classes.map((members) => {
     const sets = members.map((m) => indexTerms(m)).filter((t) => t.length);
     const inject = new Set<string>();
@@ -151,116 +204,225 @@ function synonymClasses(classes: readonly (readonly string[])[]): { members: str
       if (s.length > 1) inject.add(s.join(''));
     }
     for (const m of members) for (const w of queryWords(m)) if (w.joined) inject.add(w.joined);
-    return { members: sets, inject: [...inject] };
+    return { members: sets.map((s) => vocab.all(s)), inject: vocab.all([...inject]) };
   });
+}
+
+/**
+ * Every doc's term counts per field, flat: doc d's field runs are runs [docRuns[d], docRuns[d+1]),
+ * run r holds entries [runEnd[r-1], runEnd[r]) of (term, count) in first-seen order.
+ */
+interface Counts {
+  entryTerm: Column<Int32Array>;
+  entryCount: Column<Int32Array>;
+  runField: Column<Int32Array>;
+  runEnd: Column<Int32Array>;
+  docRuns: Column<Int32Array>;
+  /** Terms a synonym brought into a field, per doc that has any: [field, term ids][] in the order found. */
+  synonyms: Map<number, [number, number[]][]>;
 }
 
 export function buildSearchIndex(input: readonly IndexPage[], options: SearchOptions = {}): SearchPieces {
   const pages = [...input].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
-  const classes = synonymClasses(options.synonyms ?? []);
-  const docs: Doc[] = [];
+  const vocab = new Vocabulary();
+  const classes = synonymClasses(options.synonyms ?? [], vocab);
+  const counts: Counts = {
+    entryTerm: new Column(ints(1 << 16), ints),
+    entryCount: new Column(ints(1 << 16), ints),
+    runField: new Column(ints(1 << 12), ints),
+    runEnd: new Column(ints(1 << 12), ints),
+    docRuns: new Column(ints(1 << 10), ints),
+    synonyms: new Map(),
+  };
+  const docId = new Column(ints(1 << 10), ints);
+  const docLength = new Column(ints(1 << 10), ints);
+  const docPage = new Column(ints(1 << 10), ints);
+  // Scratch per term id, zero between uses: a count while a field is counted, then the fields holding it (bits).
+  let tf = new Int32Array(1 << 16);
+  let mark = new Int32Array(1 << 16);
+  // Docs per term, known before scoring so that postings go straight to their term's place.
+  let df = new Int32Array(1 << 16);
+  const inDoc: number[] = [];
   let textLength = 0;
-  let textDocs = 0;
+  const grow = (): void => {
+    if (vocab.terms.length <= tf.length) return;
+    const size = Math.max(vocab.terms.length, tf.length * 2);
+    const widen = (a: Int32Array) => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    tf = widen(tf);
+    mark = widen(mark);
+    df = widen(df);
+  };
+  grow();
+
+  const count = (field: Field, ids: readonly number[]): void => {
+    if (!ids.length) return;
+    grow();
+    const start = counts.entryTerm.length;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (tf[id] === 0) counts.entryTerm.push(id);
+      tf[id]++;
+    }
+    const bit = 1 << FIELD[field];
+    const terms = counts.entryTerm.data;
+    for (let e = start; e < counts.entryTerm.length; e++) {
+      const id = terms[e]!;
+      counts.entryCount.push(tf[id]!);
+      tf[id] = 0;
+      if (mark[id] === 0) inDoc.push(id);
+      mark[id]! |= bit;
+    }
+    counts.runField.push(FIELD[field]);
+    counts.runEnd.push(counts.entryTerm.length);
+  };
 
   pages.forEach((page, p) => {
     const sections = page.sections.slice(0, MAX_SECTIONS);
     sections.forEach((s, n) => {
-      const fields: Doc['fields'] = new Map();
-      const text = indexTerms(s.text);
-      countInto(fields, 'text', text);
-      if (n === 0 && page.description) countInto(fields, 'description', indexTerms(page.description));
-      countInto(fields, 'other', indexTerms(s.other));
+      counts.docRuns.push(counts.runField.length);
+      const textIds = vocab.text(s.text);
+      const textTerms = textIds.length;
+      count('text', textIds);
+      if (n === 0 && page.description) count('description', vocab.text(page.description));
+      count('other', vocab.text(s.other));
       if (n === 0) {
-        countInto(fields, 'title', withPairs(page.title));
-        countInto(fields, 'exactTitle', [titleKey(page.title)]);
-        countInto(fields, 'crumb', indexTerms(page.crumb));
+        count('title', vocab.withPairs(page.title));
+        count('exactTitle', [vocab.id(titleKey(page.title))]);
+        count('crumb', vocab.text(page.crumb));
         const alerts = identifierTerms(page.alerts);
-        countInto(fields, 'alert', alerts.whole);
-        countInto(fields, 'alertPart', alerts.parts);
+        count('alert', vocab.all(alerts.whole));
+        count('alertPart', vocab.all(alerts.parts));
         const services = identifierTerms(page.services);
-        countInto(fields, 'service', [...services.whole, ...services.parts]);
-        countInto(fields, 'team', page.team.flatMap((t) => withPairs(t)));
-        if (page.severity) countInto(fields, 'severity', [page.severity]);
+        count('service', vocab.all([...services.whole, ...services.parts]));
+        count('team', page.team.flatMap((t) => vocab.withPairs(t)));
+        if (page.severity) count('severity', [vocab.id(page.severity)]);
       } else {
-        countInto(fields, 'heading', withPairs(s.heading));
-        countInto(fields, 'pageTitle', indexTerms(page.title));
+        count('heading', vocab.withPairs(s.heading));
+        count('pageTitle', vocab.text(page.title));
       }
-      const synonyms: Doc['synonyms'] = new Map();
+      const d = docId.length;
+      let found: [number, number[]][] | undefined;
+      const runs = counts.docRuns.data[d]!;
       for (const c of classes) {
-        for (const [field, counts] of fields) {
-          if (!c.members.some((m) => m.every((t) => counts.has(t)))) continue;
-          let syn = synonyms.get(field);
-          if (!syn) synonyms.set(field, (syn = new Set()));
-          for (const t of c.inject) if (!counts.has(t)) syn.add(t);
+        for (let r = runs; r < counts.runField.length; r++) {
+          const bit = 1 << counts.runField.data[r]!;
+          if (!c.members.some((m) => m.every((t) => mark[t]! & bit))) continue;
+          found ??= [];
+          let syn = found.find((f) => f[0] === counts.runField.data[r]);
+          if (!syn) found.push((syn = [counts.runField.data[r]!, []]));
+          for (const t of c.inject) if (!(mark[t]! & bit) && !syn[1].includes(t)) syn[1].push(t);
         }
       }
-      const length = text.length;
-      textLength += length;
-      textDocs++;
-      docs.push({ id: p * MAX_SECTIONS + n, generated: page.generated, runbook: page.runbook, fields, synonyms, length });
+      if (found) {
+        counts.synonyms.set(d, found);
+        for (const [, terms] of found) {
+          for (const t of terms) {
+            if (mark[t]) continue;
+            mark[t] = 1 << 30; // counted once however many fields it was brought into
+            inDoc.push(t);
+          }
+        }
+      }
+      for (const id of inDoc) {
+        df[id]++;
+        mark[id] = 0;
+      }
+      inDoc.length = 0;
+      textLength += textTerms;
+      docId.push(p * MAX_SECTIONS + n);
+      docLength.push(textTerms);
+      docPage.push(p);
     });
   });
+  counts.docRuns.push(counts.runField.length);
 
-  // Score every (term, doc): sum over fields, then rarity.
-  const avgLength = textDocs ? textLength / textDocs : 1;
-  const postings = new Map<string, number[]>(); // term -> [doc, rawScore*1000, ...]
-  for (const doc of docs) {
-    const scores = new Map<string, number>();
-    const add = (term: string, s: number) => scores.set(term, (scores.get(term) ?? 0) + s);
-    const listing = (field: Field) => (!doc.generated ? 1 : PROSE.has(field) ? WEIGHTS.generatedProse : WEIGHTS.generated);
-    for (const [field, counts] of doc.fields) {
+  // Score every (term, doc): sum over fields in the order they were counted, then rarity.
+  const n = docId.length;
+  const avgLength = n ? textLength / n : 1;
+  // Postings grouped by term, each term's in doc order: term t's are [first[t], first[t + 1]).
+  const first = new Int32Array(vocab.terms.length + 1);
+  for (let t = 0; t < vocab.terms.length; t++) first[t + 1] = first[t]! + df[t]!;
+  const at = first.slice();
+  const byTermDoc = new Int32Array(first[vocab.terms.length]!);
+  const byTermScore = new Float64Array(first[vocab.terms.length]!);
+  const score = new Float64Array(vocab.terms.length);
+  const seen = new Uint8Array(vocab.terms.length);
+  const touched: number[] = [];
+  const add = (id: number, s: number) => {
+    if (!seen[id]) {
+      seen[id] = 1;
+      touched.push(id);
+    }
+    score[id] += s;
+  };
+  const entryTerm = counts.entryTerm.data;
+  const entryCount = counts.entryCount.data;
+  for (let d = 0; d < n; d++) {
+    const page = pages[docPage.data[d]!]!;
+    const listing = (field: Field) => (!page.generated ? 1 : PROSE.has(field) ? WEIGHTS.generatedProse : WEIGHTS.generated);
+    for (let r = counts.docRuns.data[d]!; r < counts.docRuns.data[d + 1]!; r++) {
+      const field = FIELDS[counts.runField.data[r]!]!;
       const w = WEIGHTS[field] * listing(field);
-      const norm = field === 'text' || field === 'other' ? K1 * (1 - B + (B * doc.length) / avgLength) : K1;
-      for (const [term, tf] of counts) add(term, SATURATES.has(field) ? (w * tf * (K1 + 1)) / (tf + norm) : w);
-    }
-    for (const [field, terms] of doc.synonyms) for (const term of terms) add(term, WEIGHTS[field] * WEIGHTS.synonym * listing(field));
-    const factor = doc.runbook ? WEIGHTS.runbook : 1;
-    for (const [term, s] of scores) {
-      if (term.startsWith('=')) {
-        // A title typed in full finds its page, generated or not.
-        let list = postings.get(term);
-        if (!list) postings.set(term, (list = []));
-        list.push(doc.id, s);
-        continue;
+      const norm = field === 'text' || field === 'other' ? K1 * (1 - B + (B * docLength.data[d]!) / avgLength) : K1;
+      const saturates = SATURATES.has(field);
+      for (let e = r === 0 ? 0 : counts.runEnd.data[r - 1]!; e < counts.runEnd.data[r]!; e++) {
+        const c = entryCount[e]!;
+        add(entryTerm[e]!, saturates ? (w * c * (K1 + 1)) / (c + norm) : w);
       }
-      let list = postings.get(term);
-      if (!list) postings.set(term, (list = []));
-      list.push(doc.id, s * factor);
     }
+    for (const [f, terms] of counts.synonyms.get(d) ?? []) {
+      const field = FIELDS[f]!;
+      for (const id of terms) add(id, WEIGHTS[field] * WEIGHTS.synonym * listing(field));
+    }
+    const factor = page.runbook ? WEIGHTS.runbook : 1;
+    for (const id of touched) {
+      const k = at[id]!++;
+      byTermDoc[k] = docId.data[d]!;
+      // A title typed in full finds its page, generated or not.
+      byTermScore[k] = vocab.terms[id]!.charCodeAt(0) === 61 /* = */ ? score[id]! : score[id]! * factor;
+      score[id] = 0;
+      seen[id] = 0;
+    }
+    touched.length = 0;
   }
 
   // Terms into buckets: "term":[doc, score, doc delta, score, ...] with the best MAX_POSTINGS docs.
-  const n = docs.length;
-  const entries: [term: string, json: string][] = [];
+  const used: number[] = [];
+  for (let t = 0; t < vocab.terms.length; t++) if (df[t]) used.push(t);
+  used.sort((a, b) => (vocab.terms[a]! < vocab.terms[b]! ? -1 : vocab.terms[a]! > vocab.terms[b]! ? 1 : 0));
+  const json: string[] = [];
+  const flat: number[] = [];
   let totalBytes = 0;
-  for (const [term, list] of postings) {
-    const df = list.length / 2;
-    const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-    // A common term keeps its MAX_POSTINGS best docs: the score they must reach, from a typed-array
-    // sort (sorting [doc, score] pairs allocated millions of small arrays at 10,000 pages).
+  for (const t of used) {
+    const from = first[t]!;
+    const to = first[t + 1]!;
+    const count = to - from;
+    const idf = Math.log(1 + (n - count + 0.5) / (count + 0.5));
+    // A common term keeps its MAX_POSTINGS best docs: the score they must reach.
     let floor = -Infinity;
-    if (df > MAX_POSTINGS) {
-      const scores = new Float64Array(df);
-      for (let i = 0; i < df; i++) scores[i] = list[2 * i + 1]!;
-      scores.sort();
-      floor = scores[df - MAX_POSTINGS]!;
+    if (count > MAX_POSTINGS) {
+      const sorted = byTermScore.slice(from, to).sort();
+      floor = sorted[count - MAX_POSTINGS]!;
     }
-    const flat: number[] = [];
+    flat.length = 0;
     let last = 0;
-    for (let i = 0; i < list.length; i += 2) {
-      if (list[i + 1]! < floor) continue;
-      const d = list[i]!;
-      flat.push(d - last, Math.max(1, Math.round(list[i + 1]! * idf * 10)));
+    for (let i = from; i < to; i++) {
+      if (byTermScore[i]! < floor) continue;
+      const d = byTermDoc[i]!;
+      flat.push(d - last, Math.max(1, Math.round(byTermScore[i]! * idf * 10)));
       last = d;
     }
-    const json = `${JSON.stringify(term)}:[${flat.join(',')}]`;
-    entries.push([term, json]);
-    totalBytes += json.length + 1;
+    const entry = `${JSON.stringify(vocab.terms[t])}:[${flat.join(',')}]`;
+    json.push(entry);
+    totalBytes += entry.length + 1;
   }
-  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const buckets = Math.max(1, Math.min(1024, Math.ceil(totalBytes / BUCKET_BYTES)));
   const inBucket: string[][] = Array.from({ length: buckets }, () => []);
-  for (const [term, json] of entries) inBucket[bucketOf(term, buckets)]!.push(json);
+  used.forEach((t, i) => inBucket[bucketOf(vocab.terms[t]!, buckets)]!.push(json[i]!));
 
   const pieces = new Map<string, string>();
   inBucket.forEach((list, b) => pieces.set(`s${b}`, piece(`s${b}`, `{${list.join(',')}}`)));
@@ -281,7 +443,7 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
   for (let c = 0; c * pagesPerChunk < records.length; c++) {
     pieces.set(`c${c}`, piece(`c${c}`, `[${records.slice(c * pagesPerChunk, (c + 1) * pagesPerChunk).join(',')}]`));
   }
-  return { pieces, buckets, pagesPerChunk, stats: { pages: pages.length, docs: n, terms: entries.length } };
+  return { pieces, buckets, pagesPerChunk, stats: { pages: pages.length, docs: n, terms: used.length } };
 }
 
 function piece(name: string, json: string): string {
