@@ -138,6 +138,7 @@ export async function build(
   const started = performance.now();
   let files: Metalsmith.Files;
   try {
+    timings.set('start-up', performance.now()); // from the process's start to the first page read (bench)
     const source = readSite(ctx);
     // Static files as read (Markdown pages change keys as they render): none may be replaced by the build's own output.
     const statics = Object.fromEntries(Object.entries(source).filter(([key]) => !isMarkdown(key)));

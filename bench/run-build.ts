@@ -7,7 +7,8 @@
  *   { ok, pages, timings: { stage: ms }, boot, import, total, maxRSS }
  * - boot: ms from process start (performance.timeOrigin) until this file runs (Node + tsx loader);
  * - import: ms to load build.ts and everything it imports (tsx compiles on the fly);
- * - timings: build()'s own per-stage times ('read+plugins', 'write' and each plugin stage);
+ * - timings: build()'s own per-stage times ('read+plugins', 'write' and each plugin stage), and
+ *   'start-up': ms from process start until the first page is read;
  * - total: ms from process start to the end of build();
  * - maxRSS: this process's peak resident set size in KB (process.resourceUsage().maxRSS).
  * On failure: { ok: false, error, stage?, problems? } and exit code 1.

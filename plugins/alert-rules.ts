@@ -12,7 +12,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
-import { glob } from 'tinyglobby';
 import { alertPublicUrl, alertUrl } from '../lib/alerts/urls.ts';
 import { parseDatadogTerraform, parsePrometheusRules, type AlertRule } from '../lib/alerts/rules.ts';
 import { originOf, stripBase } from '../lib/urls/base.ts';
@@ -41,6 +40,7 @@ export default function alertRules(ctx: BuildContext): Metalsmith.Plugin {
     const defined = new Map<string, { file: string; rule: AlertRule }[]>();
     let fileCount = 0;
     for (const pattern of patterns) {
+      const { glob } = await import('tinyglobby'); // loaded only by a site that lists alert rule files
       const found = (await glob(pattern, { cwd: ctx.root, absolute: true, onlyFiles: true })).sort();
       if (!found.length) {
         ctx.diagnostics.reportFile('site.yml', {

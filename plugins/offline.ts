@@ -18,7 +18,6 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
-import { ZipFile } from 'yazl';
 import { bundleScript } from '../lib/site/bundle.ts';
 import type { BuildContext } from '../lib/core/context.ts';
 import { ARCHIVE, ARCHIVE_ROOT, builtDay, forFileUrl, leftOffline, offlineEnabled, offlineUrls, WORKER, WORKER_SOURCE, type OfflineManifest } from '../lib/site/offline.ts';
@@ -29,6 +28,7 @@ export default function offline(ctx: BuildContext): Metalsmith.Plugin {
     if (!offlineEnabled(ctx)) return;
     await ctx.writer?.flushed();
     const day = builtDay(ctx.now);
+    const { ZipFile } = await import('yazl'); // loaded only by a build that makes the archive
     const zip = new ZipFile();
     const entry = { mtime: new Date(`${day}T00:00:00Z`), mode: 0o100644 };
     zip.addBuffer(Buffer.from(`Offline copy of the runbooks, made ${day}.\nOpen index.html in a web browser. Search, links and environment tabs work without a network.\n`), `${ARCHIVE_ROOT}/README.txt`, entry);

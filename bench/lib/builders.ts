@@ -79,7 +79,7 @@ export async function runOurs(code: string, corpus: Corpus, cache?: string): Pro
   const stages: Record<string, number> = { boot: report.boot as number, import: report.import as number };
   let plugins = 0;
   for (const [k, v] of Object.entries(timings)) {
-    if (k === 'read+plugins' || k === 'write') continue;
+    if (k === 'read+plugins' || k === 'write' || k === 'start-up') continue; // start-up: a moment (ms since process start), not a stage
     stages[k] = v;
     plugins += v;
   }

@@ -9,7 +9,6 @@
  *   the next top-level block, the first `name =` line and the line holding the runbook URL.
  *   Decision: docs/decisions.md, "Alert links (issue 15)".
  */
-import { parse as parseHcl } from '@cdktf/hcl2json';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Pair } from 'yaml';
 
 export interface AlertRule {
@@ -64,6 +63,8 @@ const URL_IN_TEXT = /https?:\/\/[^\s"'<>()]+/g;
 export async function parseDatadogTerraform(text: string, file: string): Promise<RuleFile> {
   let json: { resource?: { datadog_monitor?: Record<string, { name?: unknown; message?: unknown }[]> } };
   try {
+    // Loaded here: it is a large WebAssembly module most sites (no Terraform rules) never need.
+    const { parse: parseHcl } = await import('@cdktf/hcl2json');
     json = (await parseHcl(file, text)) as typeof json;
   } catch (err) {
     // hcl2json's messages carry HCL's own position: "<file>:12,3-4: Summary; detail".
