@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, writeProject } from './helpers/cli.ts';
-import { FIXTURES, tempDir } from './helpers/fixtures.ts';
+import { PIPELINE_FIXTURES, tempDir } from './helpers/fixtures.ts';
 
 const LAYOUT = { 'layouts/default.hbs': '<title>{{page.title}}</title>{{{content}}}' };
 
@@ -82,7 +82,7 @@ describe('npm run check -- --source <dir>: the adoption summary', () => {
   it('counts pages, sections and runbooks, names the fields recognised per tool and what was left out', () => {
     const dir = tempDir('adopt-check-');
     writeProject(dir, { ...LAYOUT, 'site.yml': 'title: Check\n' });
-    fs.cpSync(path.join(FIXTURES, 'adopt-hugo', 'src'), path.join(dir, 'hugo-content'), { recursive: true });
+    fs.cpSync(path.join(PIPELINE_FIXTURES, 'adopt-hugo', 'src'), path.join(dir, 'hugo-content'), { recursive: true });
     const r = cli(dir, ['--check', '--no-cache', '--source', 'hugo-content']);
     expect(r.code, r.out).toBe(0);
     expect(r.stdout).toContain('Adoption summary for hugo-content:');

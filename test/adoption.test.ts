@@ -1,6 +1,6 @@
 /**
  * Runbook trees written for other tools build unchanged, and show what the tool shows: one
- * fixture per tool in its own conventions (test/fixtures/adopt-<tool>/, also compared whole with
+ * fixture per tool in its own conventions (test/fixtures/pipeline/adopt-<tool>/, also compared whole with
  * expected/ by test/fixtures.test.ts). The expected navigation order, labels, titles and boxes
  * below are what each tool's own site shows for that tree (Hugo Book's menu orders by `weight`
  * and hides `bookHidden`; MkDocs follows `nav:`; Docusaurus orders by `sidebar_position` and

@@ -26,9 +26,9 @@ async function throughHeadings(root: string) {
 describe('the headings stage scan, reused by the links stage', () => {
   for (const [name, root] of [
     ['the real site', ROOT],
-    ['headings fixture', path.join(FIXTURES, 'headings')],
-    ['links fixture', path.join(FIXTURES, 'links')],
-    ['helpers fixture', path.join(FIXTURES, 'helpers')],
+    ['headings fixture', path.join(FIXTURES, 'headings', 'ids')],
+    ['links fixture', path.join(FIXTURES, 'links', 'rewrites')],
+    ['helpers fixture', path.join(FIXTURES, 'templates', 'helpers')],
   ] as const) {
     it(`equals a fresh parse on every page: ${name}`, async () => {
       const pages = await throughHeadings(root);

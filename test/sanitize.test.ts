@@ -1,7 +1,7 @@
 /**
  * Raw HTML sanitized to GitHub's allowlist (issue 12): each removal is a warning at the file and
  * line where it was written, the same from a build that takes the page from the render cache, and
- * the published page keeps what GitHub shows (test/fixtures/sanitize/expected has the HTML).
+ * the published page keeps what GitHub shows (test/fixtures/markdown/sanitize/expected has the HTML).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,7 +29,7 @@ async function warnings(cache?: string): Promise<string[]> {
   const saved = process.env.SOURCE_DATE_EPOCH;
   process.env.SOURCE_DATE_EPOCH = SOURCE_DATE_EPOCH;
   try {
-    const result = await build({ root: path.join(FIXTURES, 'sanitize'), destination: path.join(tempDir('sanitize-'), 'site'), layouts: path.join(FIXTURES, '_layouts'), cache });
+    const result = await build({ root: path.join(FIXTURES, 'markdown', 'sanitize'), destination: path.join(tempDir('sanitize-'), 'site'), layouts: path.join(FIXTURES, '_layouts'), cache });
     expect(result.problems.every((p) => p.severity === 'warning' && p.code === 'html/removed')).toBe(true);
     return result.problems.map((p) => `${p.file}:${p.line}:${p.column}  ${p.message}`);
   } finally {
@@ -51,7 +51,7 @@ describe('raw HTML in pages', () => {
   });
 
   it('explains how to fix it', async () => {
-    const result = await build({ root: path.join(FIXTURES, 'sanitize'), destination: path.join(tempDir('sanitize-'), 'site'), layouts: path.join(FIXTURES, '_layouts') });
+    const result = await build({ root: path.join(FIXTURES, 'markdown', 'sanitize'), destination: path.join(tempDir('sanitize-'), 'site'), layouts: path.join(FIXTURES, '_layouts') });
     expect(result.problems[0]!.format()).toContain('hint: The page is published without it. Write it in Markdown, or use the HTML GitHub shows (details/summary, tables, kbd, sup/sub, images with https:// addresses).');
   });
 });

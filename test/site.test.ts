@@ -1,7 +1,8 @@
 /**
  * Builds the real src/ and checks, for every page, what a reader navigates by: the top nav links
- * every section, the section nav lists exactly that section's pages in sorter order with the
- * current one marked, the sidebar lists exactly the page's h2s and each anchor exists, prev/next
+ * every section, the section nav lists exactly that section's pages, explicit `order:` first, then
+ * numbered, then by title, with the current one marked (the sorter's exact rules and ties are
+ * its own fixtures: test/fixtures/sections/sorter, test/fixtures/layout/sorter), the sidebar lists exactly the page's h2s and each anchor exists, prev/next
  * follow the section order, and every internal link resolves to a built page (and anchor).
  */
 import { findAll, getAttributeValue, textContent } from 'domutils';
@@ -12,7 +13,6 @@ import matter from 'gray-matter';
 import { parseDocument } from 'htmlparser2';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../build.ts';
-import { pseudoAlphabetical } from '../lib/nav/sort.ts';
 import { readTree, tempDir } from './helpers/fixtures.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -53,6 +53,35 @@ function sourceSections(): Map<string, { explicit: string[]; pages: { path: stri
   };
   walk(SRC);
   return out;
+}
+
+type SourcePage = { path: string; title: string; order?: number };
+
+const urlOf = (p: SourcePage) => `/${p.path.replace(/\.md$/, '/')}`;
+const nameOf = (p: SourcePage) => p.path.split('/').pop()!.replace(/\.md$/, '');
+/** Titles in reading order, as a reader checks them: case and accents aside, numbers as numbers. */
+const byTitle = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/**
+ * What a reader can check of a section nav's order without the production sorter: the pages the
+ * index's `order:` lists come first in that order, then the numbered pages by number, then the rest
+ * with titles in alphabetical order. Returns what is wrong, or nothing.
+ */
+function orderProblems(hrefs: string[], source: { explicit: string[]; pages: SourcePage[] }): string[] {
+  const byUrl = new Map(source.pages.map((p) => [urlOf(p), p]));
+  const problems: string[] = [];
+  const listed = source.explicit.map((n) => n.replace(/\.md$/, '')).filter((n, i, all) => all.indexOf(n) === i);
+  const explicit = listed.flatMap((n) => source.pages.filter((p) => nameOf(p) === n).map(urlOf));
+  if (hrefs.slice(0, explicit.length).join() !== explicit.join()) problems.push(`explicit order first: expected ${explicit.join(', ')}`);
+  const rest = hrefs.slice(explicit.length).map((h) => byUrl.get(h)!);
+  const numbered = rest.filter((p) => p.order !== undefined);
+  if (rest.slice(0, numbered.length).some((p) => p.order === undefined)) problems.push('numbered pages before the others');
+  for (let i = 1; i < numbered.length; i++) if (numbered[i - 1]!.order! > numbered[i]!.order!) problems.push(`${urlOf(numbered[i]!)} after a higher order`);
+  const titled = rest.slice(numbered.length);
+  for (let i = 1; i < titled.length; i++) {
+    if (byTitle.compare(titled[i - 1]!.title, titled[i]!.title) > 0) problems.push(`"${titled[i - 1]!.title}" before "${titled[i]!.title}"`);
+  }
+  return problems;
 }
 
 beforeAll(async () => {
@@ -99,14 +128,14 @@ describe('the real site', () => {
       const isIndex = sections.has(dir);
       const sectionDir = isIndex ? dir : dir.split('/').slice(0, -1).join('/');
       const source = sections.get(sectionDir)!;
-      const expected = [...source.pages].sort(pseudoAlphabetical(source.explicit)).map((p) => `/${p.path.replace(/\.md$/, '/')}`);
       const list = within(page.doc, 'section-nav__list');
       if (!source.pages.length && !list) continue;
       const items = (list ? (findAll((e) => e.name === 'li' && e.parent === list, list.children) as Element[]) : []).filter(
         (li) => getAttributeValue(li, 'data-section-index') === undefined && !hasClass(li, 'section-nav__group'),
       );
       const hrefs = items.map((li) => decodeURI(getAttributeValue(linksIn(li)[0]!, 'href')!));
-      expect(hrefs, `section nav on ${url}`).toEqual(expected);
+      expect([...hrefs].sort(), `section nav on ${url} lists exactly the section's pages`).toEqual(source.pages.map(urlOf).sort());
+      expect(orderProblems(hrefs, source), `order of the section nav on ${url}`).toEqual([]);
       // The section page is the nav's heading, listed once: not again as an entry of the list.
       const sectionUrl = `/${sectionDir ? `${sectionDir}/` : ''}`;
       expect(hrefs, `section page not repeated in the list on ${url}`).not.toContain(sectionUrl);
@@ -136,7 +165,12 @@ describe('the real site', () => {
   it('previous and next follow the section order, and continue into the next section at its end', () => {
     const sections = sourceSections();
     for (const [dir, source] of sections) {
-      const chain = [`/${dir ? `${dir}/` : ''}`, ...[...source.pages].sort(pseudoAlphabetical(source.explicit)).map((p) => `/${p.path.replace(/\.md$/, '/')}`)];
+      // The pager follows the order the section page's nav shows (checked above), page by page.
+      const sectionUrl = `/${dir ? `${dir}/` : ''}`;
+      const navList = within(site.get(sectionUrl)!.doc, 'section-nav__list');
+      const navItems = navList ? (findAll((e) => e.name === 'li' && e.parent === navList, navList.children) as Element[]).filter((li) => getAttributeValue(li, 'data-section-index') === undefined && !hasClass(li, 'section-nav__group')) : [];
+      const chain = [sectionUrl, ...navItems.map((li) => decodeURI(getAttributeValue(linksIn(li)[0]!, 'href')!))];
+      expect(chain.length, `pager chain of ${sectionUrl}`).toBe(source.pages.length + 1);
       chain.forEach((url, i) => {
         const page = site.get(url)!;
         const rel = (r: string) => {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../build.ts';
-import { FIXTURES } from '../helpers/fixtures.ts';
+import { PIPELINE_FIXTURES } from '../helpers/fixtures.ts';
 import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
 
 const skipReason = missingTools();
@@ -25,7 +25,7 @@ describe.skipIf(!!skipReason)('mermaid diagrams', () => {
   beforeAll(async () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'rs-diagrams-'));
     const source = path.join(tmp, 'src');
-    await fs.cp(path.join(FIXTURES, 'adopt-github', 'src'), source, { recursive: true });
+    await fs.cp(path.join(PIPELINE_FIXTURES, 'adopt-github', 'src'), source, { recursive: true });
     await fs.writeFile(path.join(source, 'guides', 'first-week-on-call.md'), `${await fs.readFile(path.join(source, 'guides', 'first-week-on-call.md'), 'utf8')}\n## How a page reaches you\n\n\`\`\`mermaid\nflowchart LR\n  Alert --> PagerDuty --> Phone\n\`\`\`\n`);
     await build({ root: process.cwd(), source, destination: path.join(tmp, 'site') });
     nginx = await startNginx(path.join(tmp, 'site'), path.join(tmp, 'nginx'));

@@ -403,8 +403,17 @@ describe.skipIf(!!skipReason)('reader side in Chromium, served by nginx', () => 
     expect(await page.isVisible('.article h1')).toBe(true);
     // Every environment prints, labelled.
     expect(await displayOf(page, '.env-tabs__panel[data-env="stage"]')).toBe('block');
-    const edit = await page.$eval('.article a[href^="https://"], .article a[href^="http://"]', (el) => getComputedStyle(el, '::after').content).catch(() => 'none');
-    // The sample content may have no external link in the article; when it has one, its URL prints.
-    if (edit !== 'none') expect(edit).toContain('http');
+    // The sample content has no external link: one is added to the article, next to an internal one.
+    const after = await page.evaluate(() => {
+      const article = document.querySelector('.article')!;
+      const external = Object.assign(document.createElement('a'), { href: 'https://status.example.com/incidents' });
+      external.textContent = 'status page';
+      const internal = Object.assign(document.createElement('a'), { href: '/queues/' });
+      internal.textContent = 'queues';
+      article.append(external, internal);
+      return { external: getComputedStyle(external, '::after').content, internal: getComputedStyle(internal, '::after').content };
+    });
+    expect(after.external).toBe('" (https://status.example.com/incidents)"');
+    expect(after.internal).toBe('none');
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Fixture tests in the Metalsmith style: `test/fixtures/<case>/` is a small project (`src/`,
- * optional `site.yml`, `partials/`, `layouts/`), built and compared as a whole tree with
- * `test/fixtures/<case>/expected/`. A missing expected tree fails the test; it is only written
+ * Fixture tests in the Metalsmith style: a fixture is a small project (`src/`, optional `site.yml`,
+ * `partials/`, `layouts/`), built and compared as a whole tree with its `expected/`. Whole-pipeline
+ * fixtures live in `test/fixtures/pipeline/<case>/`; one plugin's in `test/fixtures/<plugin>/<case>/`
+ * (test/helpers/plugin-fixture.ts). A missing expected tree fails the test; it is only written
  * when asked for explicitly with UPDATE_FIXTURES=1 (then review it before committing).
  */
 import fs from 'node:fs';
@@ -23,8 +24,11 @@ export function tempDir(prefix = 'rs-'): string {
   return fs.mkdtempSync(path.join(base, prefix));
 }
 
+/** Whole-pipeline fixtures: every stage, written as a release. */
+export const PIPELINE_FIXTURES = path.join(FIXTURES, 'pipeline');
+
 export async function buildFixture(name: string): Promise<{ result: BuildResult; site: string }> {
-  const root = path.join(FIXTURES, name);
+  const root = path.join(PIPELINE_FIXTURES, name);
   const out = tempDir(`${name}-`);
   const site = path.join(out, 'site');
   const layouts = fs.existsSync(path.join(root, 'layouts')) ? undefined : path.join(FIXTURES, '_layouts');
@@ -63,20 +67,42 @@ function writeTree(dir: string, tree: Map<string, Buffer>): void {
   }
 }
 
+/** Compares a whole-pipeline fixture's built site with its expected/ tree. */
 export function expectTreeToMatchExpected(name: string, site: string): void {
-  const expectedDir = path.join(FIXTURES, name, 'expected');
-  const actual = readTree(site);
-  if (!fs.existsSync(expectedDir)) {
-    if (process.env.UPDATE_FIXTURES === '1') {
+  expectTreeToMatch(path.join(PIPELINE_FIXTURES, name, 'expected'), readTree(site), name);
+}
+
+/**
+ * Compares a tree (relative path -> bytes) with the folder `expectedDir`: the same file names, and
+ * each file's text. With UPDATE_FIXTURES=1 and no folder yet, records it instead.
+ */
+export function expectTreeToMatch(expectedDir: string, actual: Map<string, Buffer>, name: string): void {
+  const shown = path.relative(process.cwd(), expectedDir);
+  // Re-recording is always asked for by name; the diff (git diff test/fixtures) is then reviewed.
+  if (process.env.UPDATE_FIXTURES === '1') {
+    const same = fs.existsSync(expectedDir) && sameTree(readTree(expectedDir), actual);
+    if (!same) {
       writeTree(expectedDir, actual);
-      console.warn(`wrote ${path.relative(process.cwd(), expectedDir)}: review it before committing`);
-      return;
+      console.warn(`wrote ${shown}: review it (git diff) before committing`);
     }
-    throw new Error(`test/fixtures/${name}/expected/ is missing. Create it deliberately with UPDATE_FIXTURES=1 npx vitest run, then review every file.`);
+    return;
+  }
+  if (!fs.existsSync(expectedDir)) {
+    throw new Error(`${shown}/ is missing. Record it deliberately with UPDATE_FIXTURES=1 npx vitest run <test file>, then review every file.`);
   }
   const expected = readTree(expectedDir);
-  expect([...actual.keys()], `files built for fixture "${name}"`).toEqual([...expected.keys()]);
+  expect([...actual.keys()].sort(), `files built for fixture "${name}"`).toEqual([...expected.keys()].sort());
   for (const [rel, buf] of expected) {
-    expect(actual.get(rel)!.toString('utf8'), `${name}: ${rel}`).toBe(buf.toString('utf8'));
+    expect(asText(actual.get(rel)!), `${name}: ${rel}`).toBe(asText(buf));
   }
+}
+
+/** A file as text when it is UTF-8 (a readable diff), else as hex (an archive, an image). */
+function asText(buf: Buffer): string {
+  const text = buf.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(buf) ? text : `<binary> ${buf.toString('hex')}`;
+}
+
+function sameTree(a: Map<string, Buffer>, b: Map<string, Buffer>): boolean {
+  return a.size === b.size && [...a].every(([k, v]) => b.get(k)?.equals(v) === true);
 }
