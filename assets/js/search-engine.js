@@ -7,7 +7,7 @@
  * (where fetch() of a JSON file is refused). No eval, no inline code: fine under a strict CSP.
  *
  * A query is cut by the same tokenizer the build used. Each word matches a term exactly, as a
- * prefix ("backl"), or with one typo ("rolback", past the first letter); an identifier
+ * prefix ("backl"), or with one typo anywhere ("rolback", "tollback"); an identifier
  * (`nsq.channel.depth.high`) matches as a whole or by all its parts. Every word must be found on a
  * page (its sections may share them); pages are ranked by the sum of the build's scores.
  */
@@ -99,13 +99,14 @@ export function createEngine(options) {
     const exact = postings(data, t, 1, into, matched);
     let prefix = false;
     for (const key in data) {
+      if (key.charCodeAt(0) === 126 /* ~ head-typo key */) continue;
       if (key.length > t.length && key.lastIndexOf(t, 0) === 0) prefix = postings(data, key, PREFIX, into, matched) || prefix;
     }
     // A typo only when the word is found neither whole nor as a prefix: "backl" is a prefix, not "back".
     if (!exact && !prefix && t.length >= 4) {
       const sources = [data].concat(extra || []);
       sources.forEach(function (d) {
-        for (const key in d) if (oneEdit(t, key)) postings(d, key, TYPO, into, matched);
+        for (const key in d) if (key.charCodeAt(0) !== 126 && oneEdit(t, key)) postings(d, key, TYPO, into, matched);
       });
     }
     return { scores: into, found: exact || prefix || into.size > 0 };
@@ -156,7 +157,11 @@ export function createEngine(options) {
     );
   }
 
-  /** Buckets of the head variants of terms found nowhere (a typo in their first two letters). */
+  /**
+   * Buckets where a term found nowhere may live with a typo in its first two letters: those of its
+   * head variants (a swap, an extra letter), then those of the words its "~" head-typo keys name
+   * (a wrong or missing first or second letter: "tollback" -> key "~ollback" -> rollback).
+   */
   function loadVariants(words, loaded) {
     const jobs = [];
     words.forEach(function (w) {
@@ -164,16 +169,39 @@ export function createEngine(options) {
         if (t.length < 4 || termScores(t, loaded.get(t), new Set()).found) return;
         const extra = [];
         loaded.set('~' + t, extra);
+        const keys = [t.slice(1), t[0] + t.slice(2), t];
+        const named = new Set();
+        const follow = function (data, key) {
+          (data['~' + key] || []).forEach(function (name) {
+            if (named.has(name) || !oneEdit(t, name)) return;
+            named.add(name);
+            jobs.push(bucket(name).then(function (d) {
+              extra.push(d);
+            }));
+          });
+        };
+        follow(loaded.get(t), t);
         headVariants(t).forEach(function (v) {
           jobs.push(
             bucket(v).then(function (data) {
               extra.push(data);
+              keys.forEach(function (k) {
+                if (bucketOf(k, buckets) === bucketOf(v, buckets)) follow(data, k);
+              });
             }),
           );
         });
       });
     });
-    return Promise.all(jobs);
+    return settle(jobs);
+  }
+
+  /** Resolves when every job, including those added while waiting, has. */
+  function settle(jobs) {
+    const n = jobs.length;
+    return Promise.all(jobs).then(function () {
+      return jobs.length > n ? settle(jobs) : undefined;
+    });
   }
 
   function rank(words, loaded, title) {
@@ -302,6 +330,16 @@ export function createEngine(options) {
   }
 
   return {
+    /** Starts loading the buckets of what is typed so far: a word's bucket is known from its first two letters. */
+    prefetch: function (query) {
+      const words = queryWords(query);
+      if (!words.length) return;
+      allTerms(words)
+        .concat(titleKey(query))
+        .forEach(function (t) {
+          bucket(t).catch(function () {}); // a failed piece is retried by the search itself
+        });
+    },
     /** Resolves with { pages: [{ url, title, crumb, severity, sections: [{ url, heading, snippet }] }], missing, partial }. */
     search: function (query) {
       const words = queryWords(query);

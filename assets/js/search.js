@@ -213,6 +213,12 @@ export function initSearch() {
   });
   input.addEventListener('input', function () {
     clearTimeout(timer);
+    // The index pieces of the words typed so far start loading now, not after the pause.
+    try {
+      getEngine().prefetch(input.value);
+    } catch (err) {
+      // an unreadable index config: runSearch reports it
+    }
     timer = setTimeout(runSearch, 40);
   });
   input.addEventListener('keydown', function (event) {

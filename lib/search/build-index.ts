@@ -15,7 +15,9 @@
  * - Terms are spread over `buckets` pieces by their first two characters (tokenize.ts bucketOf): a
  *   word's bucket holds every term that starts like it, so prefixes ("backl") and one-typo variants
  *   past the second letter are found in the same piece. A term's postings keep its MAX_POSTINGS
- *   best docs.
+ *   best docs. A typo in the first two letters is found through "~" keys: each word of letters
+ *   without its first, and without its second letter (`~olback`, `~rllback` -> rollback), stored in
+ *   the key's bucket.
  * - What a result shows (URL, title, breadcrumb, severity, each section's heading and prose for the
  *   snippet) is in "chunk" pieces of `pagesPerChunk` consecutive pages: a query loads only the
  *   chunks of the pages it shows.
@@ -82,6 +84,8 @@ export const WEIGHTS = {
 export const MAX_POSTINGS = 1500;
 /** Sections a page can have in the index (a doc number is page * 64 + section). */
 export const MAX_SECTIONS = 64;
+/** Words given head-typo keys (plain letters, this long), and words kept per key. */
+const HEAD_TYPO = { min: 4, max: 20, perKey: 6 } as const;
 const SNIPPET_CHARS = 1500;
 const BUCKET_BYTES = 12_000;
 const CHUNK_BYTES = 12_000;
@@ -420,9 +424,31 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
     json.push(entry);
     totalBytes += entry.length + 1;
   }
+  // Head-typo keys: a word without its first or its second letter -> the words it comes from, in the
+  // key's bucket, so "tolback" (key "olback") finds rollback although it lives in another bucket.
+  const heads = new Map<string, number[]>();
+  for (const t of used) {
+    const term = vocab.terms[t]!;
+    if (term.length < HEAD_TYPO.min || term.length > HEAD_TYPO.max || !/^[a-z]+$/.test(term)) continue;
+    for (const key of new Set([term.slice(1), term[0] + term.slice(2)])) {
+      let from = heads.get(key);
+      if (!from) heads.set(key, (from = []));
+      from.push(t);
+    }
+  }
+  const headEntries: [key: string, json: string][] = [];
+  for (const [key, from] of heads) {
+    // The most common words first: the likelier meaning of a typo.
+    const names = from.sort((a, b) => df[b]! - df[a]! || a - b).slice(0, HEAD_TYPO.perKey).map((t) => vocab.terms[t]!);
+    const entry = `${JSON.stringify(`~${key}`)}:${JSON.stringify(names)}`;
+    headEntries.push([key, entry]);
+    totalBytes += entry.length + 1;
+  }
+  headEntries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const buckets = Math.max(1, Math.min(1024, Math.ceil(totalBytes / BUCKET_BYTES)));
   const inBucket: string[][] = Array.from({ length: buckets }, () => []);
   used.forEach((t, i) => inBucket[bucketOf(vocab.terms[t]!, buckets)]!.push(json[i]!));
+  for (const [key, entry] of headEntries) inBucket[bucketOf(key, buckets)]!.push(entry);
 
   const pieces = new Map<string, string>();
   inBucket.forEach((list, b) => pieces.set(`s${b}`, piece(`s${b}`, `{${list.join(',')}}`)));
