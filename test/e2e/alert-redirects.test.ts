@@ -14,7 +14,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../build.ts';
 import { alertSegment } from '../../lib/alerts/urls.ts';
-import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
+import { missingTools, type Nginx } from './server.ts';
+import { closeSite, serveSite } from '../helpers/served-site.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
@@ -62,16 +63,14 @@ describe.skipIf(!!skipReason)('permanent alert URLs on nginx and on a plain stat
     expect(result.problems.filter((p) => p.code.startsWith('alert-rules/'))).toEqual([]);
     expect(result.ctx.alertLinks.summary).toMatch(/^24 of 24 alerts have a runbook /);
     alerts = JSON.parse(await fs.readFile(path.join(siteDir, 'alerts.json'), 'utf8'));
-    nginx = await startNginx(siteDir, path.join(tmp, 'nginx'));
+    ({ nginx, browser } = await serveSite(siteDir, path.join(tmp, 'nginx')));
     plain = await plainServer(await fs.realpath(siteDir));
     const a = plain.address();
     plainOrigin = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
-    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await nginx?.stop();
+    await closeSite({ browser, nginx });
     await new Promise((r) => (plain ? plain.close(r) : r(undefined)));
     if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   }, 30_000);

@@ -16,7 +16,8 @@ import { Parser } from 'htmlparser2';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildResult } from '../../build.ts';
-import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
+import { missingTools, type Nginx } from './server.ts';
+import { closeSite, serveSite } from '../helpers/served-site.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
@@ -64,13 +65,11 @@ describe.skipIf(!!skipReason)('site served under a sub-path by nginx', () => {
     await fs.mkdir(path.join(source, 'files'));
     await fs.writeFile(path.join(source, 'files', 'diagram.svg'), DIAGRAM);
     result = await build({ root: process.cwd(), source, destination: path.join(tmp, 'www', 'infra-runbooks'), url: SITE_URL });
-    nginx = await startNginx(path.join(tmp, 'www'), path.join(tmp, 'nginx'), { base: BASE });
-    browser = await launchChromium();
+    ({ nginx, browser } = await serveSite(path.join(tmp, 'www'), path.join(tmp, 'nginx'), { base: BASE }));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await nginx?.stop();
+    await closeSite({ browser, nginx });
     if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   }, 30_000);
 

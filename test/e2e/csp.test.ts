@@ -13,7 +13,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../build.ts';
 import { startDevServer } from '../../scripts/dev.ts';
-import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
+import { missingTools, type Nginx } from './server.ts';
+import { closeSite, serveSite } from '../helpers/served-site.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
@@ -73,13 +74,11 @@ describe.skipIf(!!skipReason)('Content-Security-Policy on every page of the real
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'rs-csp-'));
     siteDir = path.join(tmp, 'site');
     await build({ root: process.cwd(), destination: siteDir });
-    nginx = await startNginx(siteDir, path.join(tmp, 'nginx'));
-    browser = await launchChromium();
+    ({ nginx, browser } = await serveSite(siteDir, path.join(tmp, 'nginx')));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await nginx?.stop();
+    await closeSite({ browser, nginx });
     if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   }, 30_000);
 

@@ -12,7 +12,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../build.ts';
 import { PIPELINE_FIXTURES } from '../helpers/fixtures.ts';
-import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
+import { missingTools, type Nginx } from './server.ts';
+import { closeSite, serveSite } from '../helpers/served-site.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
@@ -28,12 +29,10 @@ describe.skipIf(!!skipReason)('mermaid diagrams', () => {
     await fs.cp(path.join(PIPELINE_FIXTURES, 'adopt-github', 'src'), source, { recursive: true });
     await fs.writeFile(path.join(source, 'guides', 'first-week-on-call.md'), `${await fs.readFile(path.join(source, 'guides', 'first-week-on-call.md'), 'utf8')}\n## How a page reaches you\n\n\`\`\`mermaid\nflowchart LR\n  Alert --> PagerDuty --> Phone\n\`\`\`\n`);
     await build({ root: process.cwd(), source, destination: path.join(tmp, 'site') });
-    nginx = await startNginx(path.join(tmp, 'site'), path.join(tmp, 'nginx'));
-    browser = await launchChromium();
+    ({ nginx, browser } = await serveSite(path.join(tmp, 'site'), path.join(tmp, 'nginx')));
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
-    await nginx?.stop();
+    await closeSite({ browser, nginx });
     if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   }, 30_000);
 

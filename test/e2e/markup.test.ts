@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../build.ts';
 import { ROOT, writeProject } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/fixtures.ts';
-import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
+import { missingTools, type Nginx } from './server.ts';
+import { closeSite, serveSite } from '../helpers/served-site.ts';
 
 const skipReason = missingTools();
 const TITLE = '<script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 2"> Zebra drill';
@@ -32,13 +33,11 @@ describe.skipIf(!!skipReason)('markup in front matter is shown as text', () => {
     for (const d of ['layouts', 'assets']) fs.cpSync(path.join(ROOT, d), path.join(dir, d), { recursive: true });
     const site = path.join(dir, 'site');
     await build({ root: dir, destination: site });
-    nginx = await startNginx(fs.realpathSync(site), path.join(dir, 'nginx'));
-    browser = await launchChromium();
+    ({ nginx, browser } = await serveSite(fs.realpathSync(site), path.join(dir, 'nginx')));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await nginx?.stop();
+    await closeSite({ browser, nginx });
   });
 
   it('in <title>, the h1, the section navigation and the search results, with nothing executed', async () => {

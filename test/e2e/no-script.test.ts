@@ -13,7 +13,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildResult } from '../../build.ts';
-import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
+import { missingTools, type Nginx } from './server.ts';
+import { closeSite, serveSite } from '../helpers/served-site.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
@@ -197,13 +198,11 @@ describe.skipIf(!!skipReason)('no script from content runs on any published page
       await fs.writeFile(path.join(root, rel), text);
     }
     result = await build({ root, destination: path.join(tmp, 'site') });
-    nginx = await startNginx(path.join(tmp, 'site'), path.join(tmp, 'nginx'));
-    browser = await launchChromium();
+    ({ nginx, browser } = await serveSite(path.join(tmp, 'site'), path.join(tmp, 'nginx')));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await nginx?.stop();
+    await closeSite({ browser, nginx });
     if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   }, 30_000);
 

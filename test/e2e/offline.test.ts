@@ -20,7 +20,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { build } from '../../build.ts';
 import { swapSymlink } from '../../lib/io/release.ts';
-import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
+import { missingTools, type Nginx } from './server.ts';
+import { closeSite, serveSite } from '../helpers/served-site.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
@@ -138,13 +139,11 @@ describe.skipIf(!!skipReason)('offline: service worker and downloadable copy (is
     site = path.join(tmp, 'site');
     await copyProject(project);
     releaseA = await publish();
-    nginx = await startNginx(site, path.join(tmp, 'nginx'));
-    browser = await launchChromium();
+    ({ nginx, browser } = await serveSite(site, path.join(tmp, 'nginx')));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await nginx?.stop();
+    await closeSite({ browser, nginx });
     if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   }, 30_000);
 

@@ -16,7 +16,8 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../build.ts';
-import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
+import { missingTools, type Nginx } from './server.ts';
+import { closeSite, serveSite } from '../helpers/served-site.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
@@ -119,13 +120,11 @@ describe.skipIf(!!skipReason)('every page at every width, light and dark (issue 
       const file = path.join(siteDir, u.endsWith('/') ? `${u}index.html` : u);
       if ((await fs.readFile(file, 'utf8')).includes('page--runbook')) runbooks.push(u);
     }
-    nginx = await startNginx(siteDir, path.join(tmp, 'nginx'));
-    browser = await launchChromium();
+    ({ nginx, browser } = await serveSite(siteDir, path.join(tmp, 'nginx')));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await nginx?.stop();
+    await closeSite({ browser, nginx });
     if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   }, 30_000);
 

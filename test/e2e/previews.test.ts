@@ -16,7 +16,8 @@ import { build } from '../../build.ts';
 import { publish } from '../../scripts/deploy/publish.ts';
 import { publishPreview, removePreview } from '../../scripts/deploy/preview.ts';
 import { crawl } from '../deploy/preview-fixtures.ts';
-import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
+import { missingTools, type Nginx } from './server.ts';
+import { closeSite, serveSite } from '../helpers/served-site.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
@@ -56,13 +57,11 @@ describe.skipIf(!!skipReason)('two previews and production in one deploy root, s
       if (name === 'production') await publish({ source: destination, target: srv });
       else await publishPreview({ target: srv, name, source: destination, publishSite: publish });
     }
-    nginx = await startNginx(path.join(srv, 'current'), path.join(tmp, 'nginx'));
-    browser = await launchChromium();
+    ({ nginx, browser } = await serveSite(path.join(srv, 'current'), path.join(tmp, 'nginx')));
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await nginx?.stop();
+    await closeSite({ browser, nginx });
     if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   }, 30_000);
 

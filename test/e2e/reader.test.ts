@@ -15,7 +15,8 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../build.ts';
-import { launchChromium, missingTools, type Nginx, startNginx } from './server.ts';
+import { missingTools, type Nginx } from './server.ts';
+import { closeSite, serveSite } from '../helpers/served-site.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
@@ -102,13 +103,11 @@ describe.skipIf(!!skipReason)('reader side in Chromium, served by nginx', () => 
     const result = await build({ root: process.cwd(), destination: path.join(tmp, 'site') });
     siteDir = path.join(tmp, 'site');
     expect(result.pages).toBeGreaterThan(10);
-    nginx = await startNginx(siteDir, path.join(tmp, 'nginx'));
-    browser = await launchChromium();
+    ({ nginx, browser } = await serveSite(siteDir, path.join(tmp, 'nginx')));
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await nginx?.stop();
+    await closeSite({ browser, nginx });
     if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   }, 30_000);
 

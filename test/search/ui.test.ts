@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../build.ts';
-import { launchChromium, missingTools, startNginx, type Nginx } from '../e2e/server.ts';
+import { missingTools, type Nginx } from '../e2e/server.ts';
+import { closeSite, serveSite } from '../helpers/served-site.ts';
 
 const skipReason = missingTools();
 const require = createRequire(import.meta.url);
@@ -46,12 +47,10 @@ describe.skipIf(!!skipReason)('the search box', () => {
   beforeAll(async () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'rs-search-ui-'));
     await build({ root: process.cwd(), destination: path.join(tmp, 'site') });
-    nginx = await startNginx(path.join(tmp, 'site'), path.join(tmp, 'nginx'));
-    browser = await launchChromium();
+    ({ nginx, browser } = await serveSite(path.join(tmp, 'site'), path.join(tmp, 'nginx')));
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
-    await nginx?.stop();
+    await closeSite({ browser, nginx });
     if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   }, 30_000);
 
