@@ -15,7 +15,8 @@
  *                            (and the folder's other pages as its resources), `_index.md` as a section.
  *
  * Every page is ~3 KB: front matter (title, owner, severity, order, services, alerts (unique in the
- * corpus), last_reviewed), an h1 equal to the title, five h2 sections with paragraphs, a bullet list,
+ * corpus; dotted, underscored, CamelCase and kebab-case names in turn), last_reviewed), an h1 equal
+ * to the title, five h2 sections with paragraphs, a bullet list,
  * a numbered list, a GFM table, a ```shell block with a Go template in it, and a relative link to an
  * existing page in the next folder. Output is deterministic: the same N gives the same bytes.
  */
@@ -24,7 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Bump when the output format changes; bench.ts regenerates cached corpora whose stamp differs. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OWNERS = ['platform', 'data-pipeline', 'developer-experience'] as const;
@@ -42,6 +43,23 @@ const WORDS = (
 ).split(' ');
 const VERBS = 'check restart drain scale inspect compare confirm verify pause resume rotate purge reindex replay tail'.split(' ');
 const TITLE_NOUNS = 'backlog latency errors saturation lag drift failure outage timeouts evictions restarts throttling'.split(' ');
+
+/**
+ * An alert name in one of the styles monitoring systems use, in turn: dotted (StatsD, Datadog),
+ * underscored (Prometheus metrics), CamelCase (Prometheus alert names), kebab-case.
+ */
+function alertName(parts: readonly string[], serial: number): string {
+  switch (serial % 4) {
+    case 0:
+      return parts.join('.');
+    case 1:
+      return parts.join('_');
+    case 2:
+      return parts.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+    default:
+      return parts.join('-');
+  }
+}
 
 /** mulberry32: small, fast, deterministic. */
 function rng(seed: number): () => number {
@@ -183,7 +201,7 @@ export function generate(dir: string, n: number, folders = folderCount(n)): Gene
       serial++;
       const title = `${cap(pick(WORDS))} ${pick(TITLE_NOUNS)} on ${pick(WORDS)} ${serial}`;
       const svc = `svc-${int(1, 200)}`;
-      const alert = `${pick(WORDS)}.${pick(WORDS)}.high.${serial}`;
+      const alert = alertName([pick(WORDS), pick(WORDS), 'high', String(serial)], serial);
       const target = `../${dirName(nextDir)}/${pageName(int(0, sizes[nextDir]! - 1))}.md`;
       const body = [
         '---',

@@ -4,7 +4,8 @@
  *  - every alert in alerts.json -> its runbook first;
  *  - every page title (the <h1> of each built page) -> that page first;
  *  - the realistic on-call queries in test/search/queries.json: at least 95% first, all in the top 3.
- * The same on the 1,000-page benchmark corpus (bench/generate.ts: its alert names and titles).
+ * The same on the 1,000-page benchmark corpus (bench/generate.ts: its alert names, in every style,
+ * and titles).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -126,6 +127,10 @@ describe.skipIf(!!skipReason)('search query set in Chromium through the search b
     try {
       const alertQueries = (await alerts(site)).map(([q, p]) => ({ q, expect: [p] }));
       expect(alertQueries.length).toBe(1000);
+      // Every style of alert name on-call people type: dotted, underscored, CamelCase, kebab-case.
+      for (const style of [/^[a-z]+\.[a-z]+\.high\.\d+$/, /^[a-z]+_[a-z]+_high_\d+$/, /^[A-Z][a-z]+[A-Z][a-z]+High\d+$/, /^[a-z]+-[a-z]+-high-\d+$/]) {
+        expect(alertQueries.filter((x) => style.test(x.q)).length, `alert names like ${style}`).toBeGreaterThanOrEqual(200);
+      }
       const titleQueries = [...(await titles(site))].map(([q, ps]) => ({ q, expect: ps }));
       expect(titleQueries.length).toBeGreaterThan(1000);
       const a = await runAll(page, alertQueries);
