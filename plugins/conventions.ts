@@ -6,7 +6,7 @@
  * their line with what to write instead (lib/markdown/foreign-syntax.ts). Pages with a ```mermaid block are
  * marked, so only they load the diagram script.
  * Reads: page.contents (Markdown), page.source, page.bodyLine. Writes: page.contents (Markdown),
- * page.hasDiagram.
+ * page.htmlStash (the callouts' tags), page.hasDiagram.
  */
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
@@ -14,6 +14,7 @@ import { convertAdmonitions, mayHaveAdmonitions } from '../lib/markdown/admoniti
 import type { BuildContext } from '../lib/core/context.ts';
 import { adoptForeignSyntax } from '../lib/markdown/foreign-syntax.ts';
 import { isMarkdown, type Files, type Page } from '../lib/core/page.ts';
+import { HtmlStash } from '../lib/markdown/shield.ts';
 
 export default function conventions(ctx: BuildContext): Metalsmith.Plugin {
   return function conventions(files, metalsmith) {
@@ -33,7 +34,7 @@ export default function conventions(ctx: BuildContext): Metalsmith.Plugin {
       refs += foreign.refs;
       if (foreign.diagram) page.hasDiagram = true;
       // The boxes' tags are held back from Markdown and from the sanitizer (lib/markdown/callout.ts).
-      const converted = mayHaveAdmonitions(foreign.text) ? convertAdmonitions(foreign.text, (html) => ctx.html.put(html)) : foreign.text;
+      const converted = mayHaveAdmonitions(foreign.text) ? convertAdmonitions(foreign.text, (html) => (page.htmlStash ??= new HtmlStash()).put(html)) : foreign.text;
       if (converted !== text) page.contents = Buffer.from(converted);
     }
     debug('%d Hugo refs', refs);

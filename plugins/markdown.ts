@@ -4,7 +4,7 @@
  * marked: lib/markdown/markdown-engine.mjs has the measurements. Helper HTML held back from Markdown
  * (lib/markdown/shield.ts HtmlStash) is put back here, then tables get their own scroll box and long inline
  * code its break points (lib/markdown/readable.ts).
- * Reads: page.contents (Markdown after templates), ctx.html (held-back helper HTML), ctx.renderCache.
+ * Reads: page.contents (Markdown after templates), page.htmlStash (held-back helper HTML), ctx.renderCache.
  * Writes: page.contents (HTML), page.renderCache; `x.md` becomes `x.html`.
  *
  * One thread: worker threads did not pay for their memory (docs/decisions.md#markdown-threads).
@@ -17,6 +17,7 @@ import type { Files } from '../lib/core/page.ts';
 import { readableHtml } from '../lib/markdown/readable.ts';
 import { sanitizeRendered } from '../lib/markdown/sanitize.ts';
 import { RemovalReporter } from '../lib/markdown/sanitize-report.ts';
+import { HtmlStash } from '../lib/markdown/shield.ts';
 
 export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
   return function markdown(files, metalsmith, done) {
@@ -31,7 +32,8 @@ export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
     const render = markdownPlugin({
       render: (text: string, _options: object, context: { path: string }) => {
         const page = (files as Files)[context.path]!;
-        const entry = cache?.lookup(cache.key(ctx.html.expand(text)));
+        const stash = page.htmlStash ?? new HtmlStash();
+        const entry = cache?.lookup(cache.key(stash.expand(text)));
         page.renderCache = entry;
         if (entry?.hit) {
           page.removed = entry.hit.removed;
@@ -40,11 +42,11 @@ export default function markdown(ctx: BuildContext): Metalsmith.Plugin {
         }
         const md = renderMarkdown(text);
         // Pages the build generates (plugins/runbooks.ts) are its own HTML, every value escaped.
-        if (page.generated) return readableHtml(ctx.html.restore(ctx.html.restoreText(md)));
-        const { html, removed } = sanitizeRendered(ctx.html.restoreText(md), hasRawHtml(text, md));
+        if (page.generated) return readableHtml(stash.restore(stash.restoreText(md)));
+        const { html, removed } = sanitizeRendered(stash.restoreText(md), hasRawHtml(text, md));
         page.removed = removed;
         removals.report(page, removed);
-        return readableHtml(ctx.html.restore(html));
+        return readableHtml(stash.restore(html));
       },
     } as never);
     // Rendering starts in a promise callback, outside the stage wrapper's try/catch (lib/core/stage.ts):

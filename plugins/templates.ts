@@ -12,8 +12,8 @@
  * - in-place stops at the first failing file. Our compile wrapper records the problem with the
  *   file's own line (front matter included) and lets the others render, so one build lists every
  *   template mistake.
- * Reads: page.contents (Markdown with `{{`), page fields for helpers. Writes: page.contents
- * (Markdown, helper HTML held back in ctx.html).
+ * Reads: page.contents (Markdown with `{{`), page fields for helpers, page.htmlStash. Writes:
+ * page.contents (Markdown), page.htmlStash (helper HTML held back from Markdown).
  */
 import inPlace from '@metalsmith/in-place';
 import jstransformerHandlebars from 'jstransformer-handlebars';
@@ -23,6 +23,7 @@ import type { BuildContext } from '../lib/core/context.ts';
 import { markdownReady } from '../lib/markdown/markdown-engine.mjs';
 import { lineColumnAt } from '../lib/core/diagnostics.ts';
 import { isMarkdown, type Files } from '../lib/core/page.ts';
+import { HtmlStash } from '../lib/markdown/shield.ts';
 import { handlebarsErrorPosition } from '../lib/templates/handlebars-errors.ts';
 import { HelperUsageError, type ContentHelper } from '../lib/templates/helper-types.ts';
 
@@ -84,6 +85,7 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
       const shielded = shield.shield(text);
       if (!shielded.includes('{{')) continue; // braces only inside code: nothing to template
       page.contents = Buffer.from(shielded);
+      page.htmlStash ??= new HtmlStash();
       subset[n] = page;
     }
     const inPlaceRun = inPlace({

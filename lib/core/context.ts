@@ -15,7 +15,7 @@ import { Diagnostics } from './diagnostics.ts';
 import type { ReleaseWriter } from '../io/write.ts';
 import { siteConfigSchema, type SiteConfig } from './schema.ts';
 import type { RenderCache } from '../io/render-cache.ts';
-import { CodeShield, HtmlStash } from '../markdown/shield.ts';
+import { CodeShield } from '../markdown/shield.ts';
 import { describeZodIssue, lineOfKey, yamlErrorHint, yamlErrorPosition, YamlLines } from './yaml-errors.ts';
 
 export interface BuildOptions {
@@ -59,7 +59,6 @@ export interface BuildContext {
   base: string;
   hbs: typeof Handlebars;
   shield: CodeShield;
-  html: HtmlStash;
   now: Date;
   dev: boolean;
   /** Set when the build writes a site: stages may hand finished files to it early (layout does). */
@@ -137,7 +136,6 @@ export function createContext(options: BuildOptions): BuildContext {
     base: options.base !== undefined ? basePathOption(options.base) : baseOfUrl(site.url),
     hbs: Handlebars.create(),
     shield: new CodeShield(),
-    html: new HtmlStash(),
     now: options.now ?? buildDate(),
     dev: options.dev ?? false,
     alertLinks: { previous: options.previous, alertRules: options.alertRules, strict: options.strict ?? false },

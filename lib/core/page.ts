@@ -4,6 +4,7 @@
  */
 import type { Stats } from 'node:fs';
 import type { Removal } from '../markdown/sanitize.ts';
+import type { HtmlStash } from '../markdown/shield.ts';
 import type { FrontMatter } from './schema.ts';
 import type { LinkTag, PageScan } from '../markdown/html-scan.ts';
 import type { SearchSection } from '../search/sections.ts';
@@ -69,6 +70,11 @@ export type Page = Omit<FrontMatter, 'title' | 'type'> & {
   reviewOverdue?: { days: number; since: string };
   /** The page's search sections, the first with an empty heading (set by the headings stage). */
   searchSections?: SearchSection[];
+  /**
+   * HTML held back from Markdown (callouts, environment tabs, site.yml values), put by the conventions
+   * and templates stages as placeholders in the Markdown, put back by the markdown stage.
+   */
+  htmlStash?: HtmlStash;
   /** Ids and links of the page's HTML, from the headings stage's scan, for the links stage. */
   htmlScan?: PageScan;
   /** The render cache's answer for this page, from the markdown stage to the headings stage. */

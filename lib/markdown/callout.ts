@@ -11,7 +11,7 @@ export type CalloutKind = keyof typeof CALLOUT_KINDS;
 /**
  * `title` '' leaves the title line out (MkDocs `!!! note ""`); `collapsible` makes it a
  * <details> that opens on a click (MkDocs `???`, open at first with `???+`). `hold` gets the box's
- * own tags and returns what to write in their place: the build passes its HtmlStash (lib/markdown/shield.ts),
+ * own tags and returns what to write in their place: the build passes the page's HtmlStash (lib/markdown/shield.ts),
  * so the tags reach the page after the author's HTML is sanitized (lib/markdown/sanitize.ts would strip
  * their classes); the placeholder on a line of its own renders like the HTML block it stands for.
  */

@@ -2,6 +2,7 @@
 import type { HelperDelegate } from 'handlebars';
 import type { BuildContext } from '../core/context.ts';
 import { RunbookSmithError } from '../core/errors.ts';
+import type { HtmlStash } from '../markdown/shield.ts';
 
 export interface ContentHelper {
   name: string;
@@ -24,3 +25,14 @@ export class HelperUsageError extends RunbookSmithError {
 
 /** The `options` object Handlebars passes as a helper's last argument. */
 export type HelperOptions = Handlebars.HelperOptions & { loc?: hbs.AST.SourceLocation; name?: string };
+
+/**
+ * The stash of the page being templated, where a helper holds back its HTML: in-place renders each
+ * page with the page's fields as the root context, and the templates stage gives every page it
+ * templates a stash (Page.htmlStash).
+ */
+export function pageStash(options: HelperOptions): HtmlStash {
+  const stash = (options.data?.root as { htmlStash?: HtmlStash } | undefined)?.htmlStash;
+  if (!stash) throw new RunbookSmithError('a helper ran outside the templates stage: the page has no HTML stash');
+  return stash;
+}

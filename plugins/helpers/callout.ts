@@ -3,7 +3,7 @@
  * The box is an HTML block with blank lines inside, so Markdown still renders its content.
  */
 import { CALLOUT_KINDS, calloutHtml, type CalloutKind } from '../../lib/markdown/callout.ts';
-import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../lib/templates/helper-types.ts';
+import { HelperUsageError, pageStash, type ContentHelper, type HelperOptions } from '../../lib/templates/helper-types.ts';
 
 export const KINDS = CALLOUT_KINDS;
 
@@ -22,9 +22,10 @@ const callout: Readonly<ContentHelper> = {
         throw new HelperUsageError(`callout kind "${String(kind)}" is not one of: ${Object.keys(KINDS).join(', ')}`, `Write {{#callout "note"}}, {{#callout "warning"}} or {{#callout "danger"}}.`, options.loc);
       }
       const title = options.hash?.title ?? KINDS[kind as CalloutKind];
+      const stash = pageStash(options);
       // The box's tags are held back from Markdown, so they reach the page after the author's HTML
       // is sanitized (lib/markdown/sanitize.ts); the body stays Markdown.
-      return calloutHtml(kind as CalloutKind, String(title), options.fn(this), undefined, (html) => ctx.html.put(html));
+      return calloutHtml(kind as CalloutKind, String(title), options.fn(this), undefined, (html) => stash.put(html));
     };
   },
 };

@@ -10,7 +10,7 @@
 import { codeBlock } from '../../lib/markdown/highlight.mjs';
 import type { Environment } from '../../lib/core/schema.ts';
 import { escapeHtml } from '../../lib/util/text.ts';
-import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../lib/templates/helper-types.ts';
+import { HelperUsageError, pageStash, type ContentHelper, type HelperOptions } from '../../lib/templates/helper-types.ts';
 
 const FIELD = /\{(id|name|account|account_id|role|cluster|region|bastion)\}/g;
 
@@ -77,7 +77,7 @@ const envCommand: Readonly<ContentHelper> = {
       const html = `<div class="env-tabs" data-env-tabs><div class="env-tabs__list" role="tablist" aria-label="Environment">${tabs}</div>${panels}</div>`;
       // Only the placeholder: written on its own line it becomes a paragraph Markdown keeps in place
       // (inside a list item too, when indented), and the markdown stage swaps it for the tabs.
-      return new ctx.hbs.SafeString(ctx.html.put(html));
+      return new ctx.hbs.SafeString(pageStash(options).put(html));
     };
   },
 };

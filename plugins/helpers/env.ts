@@ -1,6 +1,6 @@
 /** `{{env "prod" "cluster"}}`: one value of one environment from site.yml, inline, as text. */
 import { escapeHtml } from '../../lib/util/text.ts';
-import { HelperUsageError, type ContentHelper, type HelperOptions } from '../../lib/templates/helper-types.ts';
+import { HelperUsageError, pageStash, type ContentHelper, type HelperOptions } from '../../lib/templates/helper-types.ts';
 
 const env: Readonly<ContentHelper> = {
   name: 'env',
@@ -20,7 +20,7 @@ const env: Readonly<ContentHelper> = {
       }
       // Held back from Markdown (lib/markdown/shield.ts HtmlStash): a value such as `[x](javascript:...)` or
       // `a | b` must show as typed, not become a link or a table cell.
-      return new ctx.hbs.SafeString(ctx.html.putText(escapeHtml(String(e[field as keyof typeof e]))));
+      return new ctx.hbs.SafeString(pageStash(options).putText(escapeHtml(String(e[field as keyof typeof e]))));
     };
   },
 };
