@@ -8,8 +8,7 @@
  *   of other bytes, so the browser installs it on the next visit.
  * - `runbooks-offline.zip` at the base path, linked from the home and 404 pages: the whole site,
  *   which works unpacked and opened from file:// (every link made relative, with index.html).
- *   yazl writes it (streaming, zlib's native deflate); against fflate it made a 2% smaller file in
- *   about the same time.
+ *   yazl writes it, streaming through zlib's native deflate (docs/decisions.md#archive).
  * Both come from one pass over the files: pages the layout stage already handed to the writer are
  * read back from the new release once.
  * Reads: every file of the release (pages already written are read back). Writes: the files `sw.js`

@@ -4,7 +4,7 @@
  *   npm start [-- --port 4000 --source src --base-path /infra-runbooks/]
  *
  * Watches src/, partials/, layouts/, assets/ and site.yml (chokidar). Pages are served from memory
- * (lib/dev-site.ts keeps them up to date edit by edit), so nothing is written to disk. A mistake is
+ * (scripts/dev-site.ts keeps them up to date edit by edit), so nothing is written to disk. A mistake is
  * printed in the terminal and shown over the page in the browser; the last good pages keep being
  * served, and fixing the mistake clears it.
  *
@@ -273,8 +273,7 @@ function keyOf(sitePath: string): string {
  * Changes from the watcher, applied one batch at a time, in order. Changes that arrive together
  * (a folder deleted, a branch checked out, an editor that writes a file then renames it) are
  * gathered until the watcher has been quiet for QUIET_MS and applied as one update: several files
- * at once are one full rebuild, not one rebuild each (a 2,000-page folder deleted queued 1,700
- * rebuilds over 80 s before this; see docs/decisions.md "Dev server: one rebuild per batch").
+ * at once are one full rebuild, not one rebuild each (docs/decisions.md#dev-batch).
  */
 class UpdateQueue {
   private pending = new Set<string>();

@@ -33,7 +33,7 @@ export class Problem extends RunbookSmithError {
 
   constructor(init: ProblemInit) {
     // No stack trace: a problem is about the content, never about where the build noticed it, and
-    // capturing one was most of the cost of reporting 32,000 problems on one page.
+    // capturing one was most of the cost of reporting many problems (docs/decisions.md#problem-cost).
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });

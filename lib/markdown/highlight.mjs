@@ -1,7 +1,7 @@
 /**
  * Syntax highlighting at build time, so no highlighter is shipped to the browser.
  *
- * highlight.js (core plus the languages runbooks use) rather than Shiki, which is ~20x slower
+ * highlight.js (core plus the languages runbooks use) rather than Shiki, which is much slower
  * (docs/decisions.md#highlighter). Terraform/HCL has no
  * highlight.js grammar in the package; those blocks are shown escaped and unhighlighted rather than
  * guessed as another language.

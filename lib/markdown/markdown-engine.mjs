@@ -54,7 +54,7 @@ const NO_HTML_OPTIONS = { parseFlags: [...PARSE_FLAGS, 'NO_HTML_BLOCKS', 'NO_HTM
  * Whether `html`, rendered from `text`, holds HTML the author wrote (raw HTML blocks or inline
  * tags), which is what the sanitizer has to read (lib/markdown/sanitize.ts). Exact, not a guess from the
  * text: md4c renders the text again with raw HTML turned off (it then shows it as text), and the
- * two differ exactly when there was some. Without a `<` there can be none (~0.03 ms a page otherwise).
+ * two differ exactly when there was some. Without a `<` there can be none, and the second render is skipped.
  */
 export function hasRawHtml(text, html) {
   if (!text.includes('<')) return false;

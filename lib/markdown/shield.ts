@@ -11,10 +11,7 @@
  * it is exactly what the page shows as code, lists and blockquotes included. Each `{{` of the page
  * is marked with a numbered private-use token and the page parsed once; the tokens that come back
  * inside a code node are the braces to shield. md4c runs in linear time and without recursion
- * limits: marked's lexer, used here before, took 134 s for 120 KB of `*a ` (its emphasis and link
- * rules rescan the rest of the text from every delimiter: 50 s for 160 KB of `[a](`, 12 s for
- * `| a `) and overflowed the stack on a 5,000-deep blockquote (docs/decisions.md, "Time: the code
- * shield").
+ * limits, which marked's lexer, used here before, did not (docs/decisions.md#code-shield-time).
  *
  * A placeholder keeps the line count of what it replaces, so the line numbers in Handlebars' error
  * messages still match the file.

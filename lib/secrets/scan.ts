@@ -33,8 +33,8 @@ export interface SecretFinding {
 /**
  * secretlint, loaded when a text first needs it (most builds' start-up does not: docs/decisions.md#secrets-prefilter).
  * @secretlint/core marks every rule run for its profiler, whose observer then scans every mark
- * so far: quadratic, minutes at 10,000 pages (secretlint issue #1633, fixed in 13.x, which needs
- * Node 22). Nothing here reads the profile, so marking is switched off.
+ * so far: quadratic in the pages scanned (docs/decisions.md#secrets-cost). Nothing here reads the
+ * profile, so marking is switched off.
  */
 async function secretlint() {
   const [core, preset, profiler] = await Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend'), import('@secretlint/profiler')]);
@@ -238,7 +238,7 @@ function newlines(text: string): number {
  * Every likely secret in each of many small texts. Each distinct text is scanned once, only by the
  * rules that can match it (lib/secrets/triggers.ts), and texts needing the same rules are scanned
  * together in batches of about WINDOW characters: secretlint's cost per call is most of the cost of a
- * 3 KB page (docs/decisions.md, "Secrets: cost"). Returns one list per text.
+ * 3 KB page (docs/decisions.md#secrets-cost). Returns one list per text.
  */
 export async function findSecretsInMany(texts: readonly string[]): Promise<SecretFinding[][]> {
   const out: SecretFinding[][] = texts.map(() => []);
