@@ -7,7 +7,8 @@
  * site.yml (it reaches pages through helpers), layouts, partials, templates/ (inside the New runbook
  * link), assets and an mkdocs.yml above src/ (navigation labels), in any encoding and at any size (lib/secrets/scan.ts), and the names of all
  * those files and their folders (they become URLs). The rules: lib/secrets/scan.ts.
- * Reads: every source file's bytes and name. Writes: nothing (problems only).
+ * Reads: every source file's bytes and name, ctx.renderCache. Writes: problems only (and, in the render
+ * cache, which pages' bytes were found clean).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -42,19 +43,30 @@ export default function secrets(ctx: BuildContext, options: SecretsOptions = {})
 
     const reportPage = (name: string, f: SecretFinding) =>
       ctx.diagnostics.report(name, { code: f.code, line: f.line, column: f.column, message: `this looks like ${f.name}: ${f.redacted}`, hint: HINT });
-    // Small UTF-8 files (the pages) are scanned together; the rest one by one, as bytes.
-    const small: [name: string, text: string][] = [];
+    // Small UTF-8 files (the pages) are scanned together; the rest one by one, as bytes. With the
+    // render cache, a page whose exact bytes this code found clean before is not scanned again.
+    const cache = ctx.renderCache;
+    const small: [name: string, text: string, cacheKey: string | undefined][] = [];
     for (const [name, file] of Object.entries(files)) {
       const shown = ctx.diagnostics.displayPath(name);
       names.push(shown);
       sourceOf.set(shown, name);
-      scanned++;
       const buf = file.contents as Buffer;
-      if (buf.length < WINDOW && isPlainUtf8(buf)) small.push([name, buf.toString('utf8')]);
-      else for (const f of await scanBytes(chunksOf(buf))) reportPage(name, f);
+      if (buf.length < WINDOW && isPlainUtf8(buf)) {
+        const cacheKey = cache?.secretsKey(buf);
+        if (cacheKey !== undefined && cache!.secretFree(cacheKey)) continue;
+        scanned++;
+        small.push([name, buf.toString('utf8'), cacheKey]);
+      } else {
+        scanned++;
+        for (const f of await scanBytes(chunksOf(buf))) reportPage(name, f);
+      }
     }
     const results = await findSecretsInMany(small.map(([, text]) => text));
-    small.forEach(([name], i) => results[i]!.forEach((f) => reportPage(name, f)));
+    small.forEach(([name, , cacheKey], i) => {
+      results[i]!.forEach((f) => reportPage(name, f));
+      if (cacheKey !== undefined && !results[i]!.length) cache!.markSecretFree(cacheKey);
+    });
 
     // The dev server re-runs this stage on the pages being edited: the rest was scanned at start.
     if (!ctx.incremental) {
@@ -84,7 +96,7 @@ export default function secrets(ctx: BuildContext, options: SecretsOptions = {})
       const source = sourceOf.get(shown);
       if (source !== undefined) ctx.diagnostics.broken.add(source);
     }
-    debug('scanned %d files and their names', scanned);
+    debug('scanned %d files (%d pages known clean skipped) and their names', scanned, names.length - scanned);
   };
 }
 

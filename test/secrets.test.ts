@@ -185,6 +185,34 @@ describe('every place that is published or feeds a page', () => {
   });
 });
 
+describe('with the render cache (a page known to be clean is not scanned again)', () => {
+  it('still finds a secret in a changed page, in a copy of a clean page, and behind an allow marker taken away', () => {
+    const project = tempDir('secret-cache-');
+    const clean = (i: number) => `---\ntitle: Page ${i}\n---\nRestart the worker with the secret token from the vault.\n`;
+    const key = fake('Stripe live secret key');
+    writeProject(project, { 'site.yml': 'title: Runbooks\n', 'layouts/default.hbs': '<title>{{page.title}}</title>{{{content}}}', 'src/index.md': clean(0), 'src/a.md': clean(1), 'src/b.md': clean(2), 'src/c.md': `${clean(3)}\n${key}  # secret-scan: allow\n` });
+    for (let i = 0; i < 2; i++) {
+      const r = cli(project);
+      expect(r.code, r.out).toBe(0);
+    }
+    expect(fs.readdirSync(path.join(project, 'node_modules/.cache/runbook-smith')).length).toBeGreaterThan(0);
+
+    fs.writeFileSync(path.join(project, 'src/a.md'), `${clean(1)}\n${key}\n`); // a changed page
+    fs.writeFileSync(path.join(project, 'src/d.md'), clean(2)); // a copy of a clean page: its name is new
+    fs.writeFileSync(path.join(project, 'src/c.md'), `${clean(3)}\n${key}\n`); // the marker taken away
+    const r = cli(project);
+    expect(r.code, r.out).toBe(1);
+    expect(r.stderr).toMatch(/^src\/a\.md:6:\d+ {2}this looks like a Stripe live key/m);
+    expect(r.stderr).toMatch(/^src\/c\.md:6:\d+ {2}this looks like a Stripe live key/m);
+    expect(r.stderr).not.toMatch(/^src\/[bd]\.md/m);
+
+    fs.writeFileSync(path.join(project, 'src/a.md'), clean(1));
+    fs.writeFileSync(path.join(project, 'src/c.md'), clean(3));
+    const again = cli(project);
+    expect(again.code, again.out).toBe(0);
+  });
+});
+
 describe('a file over 20 MB', () => {
   it('is scanned to its end, in a child process within 120 s', () => {
     const project = tempDir('secret-big-');

@@ -114,6 +114,33 @@ export class RenderCache {
     return { key, hit };
   }
 
+  /**
+   * The key under which a source file's bytes are recorded as scanned for secrets and clean
+   * (plugins/secrets.ts): its own namespace, never a page's key.
+   */
+  secretsKey(bytes: Buffer): string {
+    return crypto.createHash('sha1').update('secrets\0').update(bytes).digest('base64url');
+  }
+
+  /** Whether these bytes (by secretsKey) were scanned by this code and held no secret; kept for the next build when so. */
+  secretFree(key: string): boolean {
+    const at = this.index.get(key);
+    if (at) this.reused.set(key, at);
+    return at !== undefined;
+  }
+
+  /** Records bytes (by secretsKey) scanned by this build and found clean: an empty record. */
+  markSecretFree(key: string): void {
+    if (this.written.has(key) || this.failure) return;
+    const head = Buffer.alloc(HEAD_BYTES);
+    head.write(key, 0, KEY_BYTES, 'latin1');
+    try {
+      this.append(head);
+    } catch (err) {
+      this.failure = err;
+    }
+    this.written.add(key);
+  }
 
   /** Stores a page rendered by this build: appended to the next file at once. */
   set(key: string, page: RenderedPage): void {
