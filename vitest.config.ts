@@ -7,5 +7,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Builds are CPU-bound and the machine has 2 cores.
     maxWorkers: 2,
+    // Test files of a worker share loaded modules instead of compiling the build again per file:
+    // nothing is module-global (test/module-state.test.ts) and tests restore what they change
+    // (docs/decisions.md#test-files-share-modules-vitest-isolate-false-2026-12-02).
+    isolate: false,
   },
 });
