@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES } from './helpers/fixtures.ts';
+import { FIXTURES, expectTreeToMatch, tempDir } from './helpers/fixtures.ts';
 import { expectPluginFixture, runPluginFixture, stageNames, stagesFrom, type PluginRun } from './helpers/plugin-fixture.ts';
 
 /** Runs `git` in `cwd` with a fixed author and dates, so the history is the same on every run. */
@@ -76,6 +76,12 @@ describe('every plugin of the pipeline has its own fixtures', () => {
   it('each stage of build.ts has a folder of cases under test/fixtures/', () => {
     expect(stageNames().filter((s) => !fs.existsSync(path.join(FIXTURES, s)))).toEqual([]);
     expect(Object.keys(PLUGINS).sort()).toEqual(stageNames().sort());
+  });
+
+  it.skipIf(process.env.UPDATE_FIXTURES === '1')('a case without expected/ fails instead of passing', () => {
+    const missing = path.join(tempDir('no-expected-'), 'expected');
+    expect(() => expectTreeToMatch(missing, new Map([['index.html', Buffer.from('<p>x</p>')]]), 'missing')).toThrow(/expected\/ is missing\. Record it deliberately with UPDATE_FIXTURES=1/);
+    expect(fs.existsSync(missing)).toBe(false);
   });
 });
 
