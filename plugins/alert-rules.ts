@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import { alertPublicUrl, alertUrl } from '../lib/alerts/urls.ts';
+import { FrontMatterLines } from '../lib/alerts/lines.ts';
 import { parseDatadogTerraform, parsePrometheusRules, type AlertRule } from '../lib/alerts/rules.ts';
 import { originOf, stripBase } from '../lib/urls/base.ts';
 import type { BuildContext } from '../lib/core/context.ts';
@@ -148,12 +149,13 @@ export default function alertRules(ctx: BuildContext): Metalsmith.Plugin {
       }
     }
 
+    const lines = new FrontMatterLines();
     for (const [alert, page] of [...byAlert].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (defined.has(alert)) continue;
       ctx.diagnostics.report(page.source, {
         code: 'alert-rules/unknown-alert',
         severity: 'warning',
-        line: lineOfKey(page.frontMatter ?? '', ['alerts', (page.alerts ?? []).indexOf(alert)], 2),
+        line: lines.alertLine(page, alert),
         message: `alert "${alert}" is listed here but no alert rule defines it (${fileCount} rule ${fileCount === 1 ? 'file' : 'files'} read: ${patterns.join(', ')})`,
         hint: "Check the spelling against the rule's alert: or the monitor's name, or remove it if the alert was deleted.",
       });

@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Metalsmith from 'metalsmith';
-import { withBase } from '../lib/urls/base.ts';
+import { encodePath, withBase } from '../lib/urls/base.ts';
 import type { BuildContext } from '../lib/core/context.ts';
 import { alertPublicUrl } from '../lib/alerts/urls.ts';
 import { CspFiller } from '../lib/site/csp.ts';
@@ -103,7 +103,7 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
         },
         prev: page.prev ? { title: page.prev.navTitle ?? page.prev.title, url: page.prev.url } : undefined,
         next: page.next ? { title: page.next.navTitle ?? page.next.title, url: page.next.url } : undefined,
-        editUrl: repo && !page.generated && !page.generated404 ? `${repo.url}/edit/${repo.branch}/${srcRel}/${page.source}` : undefined,
+        editUrl: repo && !page.generated && !page.generated404 ? `${repo.url}/edit/${encodePath([repo.branch, srcRel, page.source].filter(Boolean).join('/'))}` : undefined,
         runbook: page.type === 'runbook' ? runbookCard(ctx, page) : undefined,
         // The service worker, and the download of the whole site on the home and 404 pages.
         offline: offlineOn ? { worker: withBase(ctx.base, WORKER), archive: page.generated404 || page.url === homeUrl ? withBase(ctx.base, ARCHIVE) : undefined } : undefined,
@@ -233,7 +233,7 @@ function newRunbookUrl(ctx: BuildContext, page: Page, srcRel: string, template: 
   if (!repo || !template || !page.isIndex || page.generated || !ctx.site.runbook_sections.includes(top)) return undefined;
   const value = template.replace(/\{\{today\}\}/g, ctx.now.toISOString().slice(0, 10));
   const folder = [srcRel, page.dir].filter(Boolean).join('/');
-  return `${repo.url}/new/${repo.branch}/${folder}?filename=new-runbook.md&value=${encodeURIComponent(value)}`;
+  return `${repo.url}/new/${encodePath([repo.branch, folder].filter(Boolean).join('/'))}?filename=new-runbook.md&value=${encodeURIComponent(value)}`;
 }
 
 /**

@@ -13,12 +13,12 @@
  * Reads: page.contents (HTML), page.htmlScan, page.url, page.source. Writes: page.contents (links
  * rewritten), metadata linkIndex.
  */
-import { decodeHTML } from 'entities';
 import type Metalsmith from 'metalsmith';
+import fs from 'node:fs';
 import path from 'node:path';
-import { stripBase, withBase } from '../lib/urls/base.ts';
+import { encodePath, stripBase, withBase } from '../lib/urls/base.ts';
 import type { BuildContext } from '../lib/core/context.ts';
-import { lineColumnAt } from '../lib/core/diagnostics.ts';
+import { locateLinks } from '../lib/markdown/link-positions.ts';
 import { scanHtml, scanOf, type HtmlScan } from '../lib/markdown/html-scan.ts';
 import type { Files, Page } from '../lib/core/page.ts';
 import { sourceBody } from '../lib/core/source-text.ts';
@@ -86,20 +86,13 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
       const page = pages[key]!;
       if (ctx.diagnostics.broken.has(page.source)) continue;
       const html = page.contents.toString('utf8');
-      const body = () => page.markdown ?? sourceBody(ctx, page);
       let out = '';
       let at = 0;
-      for (const link of scan.links) {
+      const broken: { index: number; problem: string; hint?: string }[] = [];
+      for (const [index, link] of scan.links.entries()) {
         const resolved = resolve(link.value, page);
         if (resolved.problem) {
-          const where = locate(page, body(), link.value);
-          ctx.diagnostics.report(page.source, {
-            code: 'link/broken',
-            line: where.line,
-            column: where.column,
-            message: resolved.problem,
-            hint: resolved.hint ?? 'Link to a page by its file, relative to this one, e.g. [Rollback](../deploys/rollback.md).',
-          });
+          broken.push({ index, problem: resolved.problem, hint: resolved.hint });
           continue;
         }
         if (resolved.url === undefined || resolved.url === link.value) continue;
@@ -109,14 +102,66 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
         at = link.end + 1;
       }
       if (at) page.contents = Buffer.from(out + html.slice(at));
+      if (broken.length) reportBroken(page, scan.links, broken);
+    }
+
+    /** Each broken link at the place its page's Markdown writes it (the body is read once a page). */
+    function reportBroken(page: Page, tags: readonly { value: string }[], broken: readonly { index: number; problem: string; hint?: string }[]): void {
+      if (page.generated) {
+        // The page has no file: the problem goes to what its text was made from (issue 12).
+        for (const b of broken) reportGenerated(page, tags[b.index]!.value, b.problem);
+        return;
+      }
+      const where = locateLinks(page.markdown ?? sourceBody(ctx, page), tags.map((t) => t.value), new Set(broken.map((b) => b.index)));
+      for (const b of broken) {
+        const lc = where.get(b.index);
+        ctx.diagnostics.report(page.source, {
+          code: 'link/broken',
+          line: lc ? lc.line + page.bodyLine - 1 : page.bodyLine,
+          column: lc?.column ?? 1,
+          message: b.problem,
+          hint: b.hint ?? 'Link to a page by its file, relative to this one, e.g. [Rollback](../deploys/rollback.md).',
+        });
+      }
+    }
+
+    /**
+     * A broken link on a page the build generates (Services, Alerts, Teams, a folder's page): at the
+     * runbook its link was made from when the link names an existing file, else at site.yml.
+     */
+    function reportGenerated(page: Page, value: string, problem: string): void {
+      const written = safeDecode(value.replace(/[?#].*$/, ''));
+      const target = path.posix.normalize(path.posix.join(page.dir, written));
+      const what = `the page ${page.url ?? page.source} that the build generates (${page.title})`;
+      if (!target.startsWith('..') && fs.existsSync(path.join(ctx.source, target))) {
+        ctx.diagnostics.report(target, {
+          code: 'link/broken-generated',
+          line: 1,
+          message: `${what} links to this page as ${value}, and that link is broken: ${problem}`,
+          hint: 'Rename the file to letters, digits and dashes; the generated pages link to every runbook by its file name.',
+        });
+        return;
+      }
+      ctx.diagnostics.reportFile(path.join(ctx.root, 'site.yml'), {
+        code: 'link/broken-generated',
+        line: 1,
+        message: `${what}, made from site.yml and the runbooks' front matter, has a broken link: ${problem}`,
+        hint: 'Check the team ids in site.yml and the owner: and services: values of the runbooks.',
+      });
     }
 
     function resolve(value: string, page: Page): { url?: string; problem?: string; hint?: string } {
       const href = value.trim();
       if (!href || EXTERNAL.test(href)) return {};
+      // The query and #fragment are split off as written, before decoding: `what%3F.md` is the
+      // page what?.md, and `other.md?tab=prod#step-2` keeps `?tab=prod` on the rewritten URL.
       const hashAt = href.indexOf('#');
-      const pathPart = safeDecode(hashAt === -1 ? href : href.slice(0, hashAt)).replace(/\?.*$/, '');
+      const beforeHash = hashAt === -1 ? href : href.slice(0, hashAt);
+      const queryAt = beforeHash.indexOf('?');
+      const query = queryAt === -1 ? '' : beforeHash.slice(queryAt);
+      const pathPart = safeDecode(queryAt === -1 ? beforeHash : beforeHash.slice(0, queryAt));
       const anchor = hashAt === -1 ? undefined : safeDecode(href.slice(hashAt + 1));
+      const fragment = anchor !== undefined ? `#${encodeURIComponent(anchor)}` : '';
       let target: Page | undefined;
       let url: string;
       if (!pathPart) {
@@ -129,7 +174,7 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
         target = byUrl.get(under) ?? byUrl.get(`${under}/`);
         if (!target) {
           const asFile = clean.slice(1);
-          if (statics.has(asFile)) return { url: `${withBase(ctx.base, encodeURI(asFile))}${anchor !== undefined ? `#${anchor}` : ''}` };
+          if (statics.has(asFile)) return { url: `${withBase(ctx.base, encodePath(asFile))}${query}${fragment}` };
           const asSource = findSource(asFile.replace(/\/$/, ''));
           if (!asSource) return { problem: `the link to ${pathPart} goes to no page or file of this site` };
           target = asSource;
@@ -140,7 +185,7 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
         if (joined.startsWith('..')) return { problem: `the link to ${pathPart} points outside the site's source folder` };
         target = findSource(joined.replace(/\/$/, ''));
         if (!target) {
-          if (statics.has(joined)) return { url: `${withBase(ctx.base, encodeURI(joined))}${anchor !== undefined ? `#${anchor}` : ''}` };
+          if (statics.has(joined)) return { url: `${withBase(ctx.base, encodePath(joined))}${query}${fragment}` };
           return {
             problem: `the link to ${pathPart} goes to no page or file (looked for ${joined} in the source folder)`,
             hint: 'Check the file name and folder; links are relative to this file, e.g. ../deploys/rollback.md.',
@@ -157,9 +202,9 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
             hint: `Anchors are heading texts in lowercase with dashes${near.length ? `; that page has: ${near.map((i) => `#${i}`).join(', ')}` : ''}.`,
           };
         }
-        return { url: `${url}#${encodeURIComponent(anchor)}` };
+        return { url: `${url}${query}${fragment}` };
       }
-      return { url: url || href };
+      return { url: url ? `${url}${query}${fragment}` : href };
     }
 
     debug('checked %d pages', scans.size);
@@ -174,15 +219,3 @@ function safeDecode(s: string): string {
   }
 }
 
-/** The line of the page's source that wrote a link: search the Markdown for the target text. */
-function locate(page: Page, text: string, value: string): { line: number; column: number } {
-  const candidates = [value, decodeHTML(value), safeDecode(value), value.replace(/%20/g, ' ')];
-  for (const c of candidates) {
-    const i = text.indexOf(c);
-    if (c && i !== -1) {
-      const lc = lineColumnAt(text, i);
-      return { line: lc.line + page.bodyLine - 1, column: lc.column };
-    }
-  }
-  return { line: page.bodyLine, column: 1 };
-}

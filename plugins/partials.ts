@@ -4,7 +4,8 @@
  * own Handlebars instance, for content and layouts alike.
  *
  * Partials are checked before any page uses them: a syntax error, a missing partial or a partial
- * that includes itself (directly or through others) is reported against the partial's own file
+ * that includes itself (directly or through others), or a chain of includes more than
+ * MAX_PARTIAL_DEPTH deep, is reported against the partial's own file
  * and line, instead of surfacing as "Maximum call stack size exceeded" in some page.
  * Reads: the files under partials/. Writes: partials on ctx.hbs (no page field).
  */
@@ -13,6 +14,7 @@ import type { BuildContext } from '../lib/core/context.ts';
 import { markdownReady } from '../lib/markdown/markdown-engine.mjs';
 import { handlebarsErrorPosition } from '../lib/templates/handlebars-errors.ts';
 import { staticIncludes, type Include } from '../lib/templates/handlebars-includes.ts';
+import { analyseGraph, chainFrom, MAX_PARTIAL_DEPTH } from '../lib/templates/partial-graph.ts';
 import { loadPartials, readPartials, type PartialSource } from '../lib/templates/partial-sources.ts';
 
 export interface PartialsOptions {
@@ -65,30 +67,30 @@ function checkPartials(ctx: BuildContext, found: readonly PartialSource[]): void
       }
     }
   }
-  // Depth-first search for cycles; each cycle is reported once, at the include that closes it.
-  const state = new Map<string, 'open' | 'done'>();
-  const reported = new Set<string>();
-  const visit = (name: string, trail: string[]) => {
-    state.set(name, 'open');
-    for (const inc of graph.get(name) ?? []) {
-      if (!graph.has(inc.name)) continue;
-      if (state.get(inc.name) === 'open') {
-        const cycle = [...trail.slice(trail.indexOf(inc.name)), name, inc.name];
-        const key = [...new Set(cycle)].sort().join('>');
-        if (reported.has(key)) continue;
-        reported.add(key);
-        ctx.diagnostics.reportFile(byName.get(name)!.file, {
-          code: 'partial/cycle',
-          line: inc.line,
-          column: inc.column,
-          message: `partial "${name}" includes itself: ${cycle.filter((n, i) => i === 0 || n !== cycle[i - 1]).join(' → ')}`,
-          hint: 'Remove one of these {{> ...}} includes so the partials no longer include each other in a loop.',
-        });
-      } else if (!state.has(inc.name)) {
-        visit(inc.name, [...trail, name]);
-      }
-    }
-    state.set(name, 'done');
-  };
-  for (const p of found) if (!state.has(p.name)) visit(p.name, []);
+  // Loops, each reported once at the include that closes it; then chains too deep to render.
+  const analysis = analyseGraph(graph, found.map((p) => p.name));
+  for (const c of analysis.cycles) {
+    ctx.diagnostics.reportFile(byName.get(c.from)!.file, {
+      code: 'partial/cycle',
+      line: c.include.line,
+      column: c.include.column,
+      message: `partial "${c.from}" includes itself: ${c.names.filter((n, i) => i === 0 || n !== c.names[i - 1]).join(' → ')}`,
+      hint: 'Remove one of these {{> ...}} includes so the partials no longer include each other in a loop.',
+    });
+  }
+  const includedByDeep = new Set<string>();
+  for (const [name, d] of analysis.depth) if (d.depth > MAX_PARTIAL_DEPTH && d.next) includedByDeep.add(d.next.name);
+  for (const p of found) {
+    const d = analysis.depth.get(p.name);
+    // Reported once, at the start of the chain (not again for each partial along it).
+    if (!d || d.depth <= MAX_PARTIAL_DEPTH || includedByDeep.has(p.name) || analysis.looping.has(p.name)) continue;
+    const chain = chainFrom(analysis, p.name, 3);
+    ctx.diagnostics.reportFile(p.file, {
+      code: 'partial/too-deep',
+      line: d.next?.line ?? 1,
+      column: d.next?.column ?? 1,
+      message: `partial "${p.name}" starts a chain of ${d.depth} partials, each including the next (${chain.join(' → ')} → …); the limit is ${MAX_PARTIAL_DEPTH} levels`,
+      hint: `Put the text of the inner partials into fewer files: a chain of includes may be at most ${MAX_PARTIAL_DEPTH} partials deep.`,
+    });
+  }
 }

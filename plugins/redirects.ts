@@ -21,7 +21,7 @@ import type { BuildContext } from '../lib/core/context.ts';
 import type { Files, Page } from '../lib/core/page.ts';
 import { nginxMap, REDIRECT_SCRIPT_FILE, REDIRECT_SCRIPT_JS, redirectPage, type Redirect } from '../lib/urls/redirects.ts';
 import { URL_LIST_FILE, type UrlList } from '../lib/urls/history.ts';
-import { lineOfKey } from '../lib/core/yaml-errors.ts';
+import { FrontMatterLines } from '../lib/alerts/lines.ts';
 
 export const NGINX_MAP_FILE = '.nginx-redirects.map';
 
@@ -70,6 +70,7 @@ export default function redirects(ctx: BuildContext): Metalsmith.Plugin {
     const list: (Redirect & { site: string; owner: Page; line: number })[] = [];
     const claimed = new Map<string, { owner: Page; line: number; what: string }>();
     const where = (p: Page) => ctx.diagnostics.displayPath(p.source);
+    const lines = new FrontMatterLines();
 
     // Permanent alert URLs, exact case first, then the lowercase forms that no exact one took.
     const alerts = [...(meta.alerts ?? new Map<string, Page>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -77,7 +78,7 @@ export default function redirects(ctx: BuildContext): Metalsmith.Plugin {
       for (const [name, page] of alerts) {
         const site = lower ? alertUrlLower(name) : alertUrl(name);
         const from = withBase(ctx.base, site);
-        const line = lineOfKey(page.frontMatter ?? '', ['alerts', (page.alerts ?? []).indexOf(name)], 2);
+        const line = lines.alertLine(page, name);
         if (claimed.has(from)) continue;
         const clash = live.get(from);
         if (clash) {
@@ -107,7 +108,7 @@ export default function redirects(ctx: BuildContext): Metalsmith.Plugin {
     for (const page of Object.values(pages).sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0))) {
       if (!page.aliases?.length || !page.url) continue;
       page.aliases.forEach((written, i) => {
-        const line = lineOfKey(page.frontMatter ?? '', ['aliases', i], 2);
+        const line = lines.lineOf(page, ['aliases', i]);
         const n = normalizeAlias(written);
         if ('problem' in n) {
           ctx.diagnostics.report(page.source, { code: 'redirect/alias-invalid', line, message: n.problem, hint: 'Write the old address as a path, like /queues/old-name/.' });

@@ -122,15 +122,18 @@ export default function runbooks(ctx: BuildContext): Metalsmith.Plugin {
 
     // By team.
     const teams = ctx.site.teams;
+    // Grouped in one pass, like services below: filtering every runbook once per team is teams x runbooks.
+    const byOwner = new Map<string, Page[]>();
+    for (const p of list) if (p.owner !== undefined) (byOwner.get(p.owner) ?? byOwner.set(p.owner, []).get(p.owner)!).push(p);
     const teamRows = teams.map((t): Cell[] => [
       ['Team', a(`${t.id}.md`, t.name)],
       ['Slack', text(t.slack ?? '')],
       ['Pager', text(t.pager ?? '')],
-      ['Runbooks', String(list.filter((p) => p.owner === t.id).length)],
+      ['Runbooks', String(byOwner.get(t.id)?.length ?? 0)],
     ]);
     add('teams/index.md', 'Teams', 'Who owns which runbooks, and how to reach them.', htmlTable(['Team', 'Slack', 'Pager', 'Runbooks'], teamRows), teams.map((t) => t.id));
     for (const t of teams) {
-      const owned = list.filter((p) => p.owner === t.id);
+      const owned = byOwner.get(t.id) ?? [];
       const contact = [t.slack && `Slack: **${markdownText(t.slack)}**`, t.pager && `Pager: **${markdownText(t.pager)}**`].filter(Boolean).join(' · ');
       add(`teams/${t.id}.md`, t.name, `Runbooks owned by ${t.name}.`, `${contact}\n\n## Runbooks\n\n${owned.length ? runbookTable('teams', owned) : 'This team owns no runbooks yet.'}\n`);
     }

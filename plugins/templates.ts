@@ -25,11 +25,18 @@ import { lineColumnAt } from '../lib/core/diagnostics.ts';
 import { isMarkdown, type Files } from '../lib/core/page.ts';
 import { HtmlStash } from '../lib/markdown/shield.ts';
 import { handlebarsErrorPosition } from '../lib/templates/handlebars-errors.ts';
-import { HelperUsageError, type ContentHelper } from '../lib/templates/helper-types.ts';
+import { HelperUsageError, type ContentHelper, type HelperOptions } from '../lib/templates/helper-types.ts';
+import { blankMustache, scanTemplate } from '../lib/templates/template-scan.ts';
+import { staticIncludes, type Include } from '../lib/templates/handlebars-includes.ts';
+import { analyseGraph, includeGraph, MAX_PARTIAL_DEPTH, type PartialGraph } from '../lib/templates/partial-graph.ts';
+import { loadPartials } from '../lib/templates/partial-sources.ts';
 
 export interface TemplatesOptions {
   helpers: readonly ContentHelper[];
 }
+
+/** How many failing helpers, values and partials of one page are reported (each costs a render). */
+const MAX_RENDER_PROBLEMS = 50;
 
 const LITERAL_HINT = 'To show literal braces in text, write \\{{ (a backslash before the braces) or put them in `code`.';
 
@@ -39,6 +46,11 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
     const fn = h.create(ctx);
     // Arguments may carry shielded code (a `code span` inside a helper's quotes): restore it.
     hbs.registerHelper(h.name, function (this: unknown, ...args: unknown[]) {
+      if (args.length - 1 > h.maxArgs) {
+        const options = args[args.length - 1] as HelperOptions;
+        const given = args.length - 1;
+        throw new HelperUsageError(`{{${h.name}}} takes ${h.maxArgs === 1 ? 'one value' : `${h.maxArgs} values`}, and this gives it ${given}`, `Write it as ${h.usage}.`, options.loc);
+      }
       return (fn as (...a: unknown[]) => unknown).apply(this, args.map((a) => (typeof a === 'string' ? shield.restore(a) : a)));
     });
   }
@@ -52,17 +64,94 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
     compile(text: string, engineOptions: { filename?: string }) {
       if (!text.includes('{{')) return () => text; // nothing to template: skip the compile
       const source = path.relative(ctx.source, engineOptions.filename ?? '').split(path.sep).join('/');
-      const template = hbs.compile(text, { strict: true });
-      return (locals: Record<string, unknown>) => {
-        try {
-          return template(locals);
-        } catch (err) {
-          reportTemplateError(ctx, source, text, err, helperNames, Number(locals.bodyLine) || 1);
-          return text;
-        }
-      };
+      return (locals: Record<string, unknown>) => render(source, text, locals);
     },
   };
+
+  /**
+   * The page rendered, or every problem of it reported and its text returned. Syntax problems are
+   * found all at once by a scan (lib/templates/template-scan.ts); a failing helper, value or
+   * partial stops Handlebars, so the failing `{{ }}` is blanked and the page rendered again, up to
+   * a limit, to find the next one.
+   */
+  function render(source: string, text: string, locals: Record<string, unknown>): string {
+    const bodyLine = Number(locals.bodyLine) || 1;
+    let program: hbs.AST.Program | undefined;
+    try {
+      program = hbs.parse(text);
+    } catch (err) {
+      const problems = scanTemplate(hbs, text);
+      if (!problems.length) {
+        reportTemplateError(ctx, source, text, err, helperNames, bodyLine);
+        return text;
+      }
+      for (const p of problems) {
+        const lc = lineColumnAt(text, p.offset);
+        ctx.diagnostics.report(source, { code: p.code, line: lc.line + bodyLine - 1, column: lc.column, message: p.message, hint: p.hint, cause: err });
+      }
+    }
+    if (!program) return text;
+    if (!includesRenderable(source, staticIncludes(program), bodyLine)) return text;
+    let current = text;
+    let failed = false;
+    const seen = new Set<number>();
+    for (let round = 0; round < MAX_RENDER_PROBLEMS; round++) {
+      try {
+        const out = hbs.compile(round === 0 ? program : current, { strict: true })(locals);
+        return failed ? text : out;
+      } catch (err) {
+        failed = true;
+        const offset = reportTemplateError(ctx, source, current, err, helperNames, bodyLine);
+        if (offset === undefined || seen.has(offset)) return text;
+        seen.add(offset);
+        const next = blankMustache(current, offset);
+        if (next === undefined) return text;
+        current = next;
+      }
+    }
+    return text;
+  }
+
+  /** The partials' loops and chain depths, worked out once a run, when a page first includes a partial. */
+  let partialGraph: PartialGraph | undefined;
+  const graphOfPartials = (): PartialGraph => {
+    if (partialGraph) return partialGraph;
+    const found = loadPartials(ctx);
+    const graph = includeGraph(found, (t) => staticIncludes(hbs.parse(shield.shield(t))));
+    return (partialGraph = analyseGraph(graph, found.map((p) => p.name)));
+  };
+
+  /**
+   * False, with the problem reported at the include, when a partial the page includes loops or
+   * starts a chain deeper than the limit: rendering it would overflow the stack (issue 12).
+   */
+  function includesRenderable(source: string, includes: readonly Include[], bodyLine: number): boolean {
+    if (!includes.length) return true;
+    const g = graphOfPartials();
+    let ok = true;
+    for (const inc of includes) {
+      const d = g.depth.get(inc.name);
+      const at = { line: inc.line + bodyLine - 1, column: inc.column };
+      if (g.looping.has(inc.name)) {
+        ctx.diagnostics.report(source, {
+          code: 'template/recursion',
+          ...at,
+          message: 'a partial used on this page includes itself, so the page can never finish',
+          hint: 'Remove the {{> ...}} include that loops back (see the partial/cycle problem reported for the partial).',
+        });
+        ok = false;
+      } else if (d && d.depth > MAX_PARTIAL_DEPTH) {
+        ctx.diagnostics.report(source, {
+          code: 'template/too-deep',
+          ...at,
+          message: `partial "${inc.name}" starts a chain of ${d.depth} partials, each including the next; the limit is ${MAX_PARTIAL_DEPTH} levels, so this page is not rendered`,
+          hint: `Put the text of the inner partials into fewer files (see the partial/too-deep problem reported for partial "${inc.name}").`,
+        });
+        ok = false;
+      }
+    }
+    return ok;
+  }
 
   return function templates(files, metalsmith, done) {
     // The shield asks md4c what is code (lib/markdown/shield.ts): its WebAssembly must be ready.
@@ -70,6 +159,7 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
   };
 
   function run(files: Metalsmith.Files, metalsmith: Metalsmith, done: Metalsmith.DoneCallback) {
+    partialGraph = undefined; // partials may have changed since the last run (the dev server)
     const debug = metalsmith.debug('runbook-smith:templates');
     const pages = files as Files;
     // Only pages with `{{` left outside code are templated: in-place runs on that subset (through
@@ -109,43 +199,52 @@ export default function templates(ctx: BuildContext, options: TemplatesOptions):
   }
 }
 
-/** Translates a Handlebars error into a message for the page's author, at the right line. */
-function reportTemplateError(ctx: BuildContext, source: string, text: string, err: unknown, helpers: readonly string[], bodyLine: number): void {
+/**
+ * Translates a Handlebars error into a message for the page's author, at the right line; returns
+ * the offset in `text` of the `{{ }}` at fault when it is known (so the page can be rendered past it).
+ */
+function reportTemplateError(ctx: BuildContext, source: string, text: string, err: unknown, helpers: readonly string[], bodyLine: number): number | undefined {
   const page = ctx.diagnostics;
   const pos = handlebarsErrorPosition(err);
   // Handlebars counts lines from the body's first line; people count from the file's first line.
   const at = (line: number, column: number) => ({ line: line + bodyLine - 1, column });
+  const atOffset = (offset: number) => {
+    const lc = lineColumnAt(text, offset);
+    return at(lc.line, lc.column);
+  };
   const known = `Helpers: ${helpers.join(', ')}; partials: {{> name}} for files in partials/.`;
 
   if (err instanceof HelperUsageError) {
     page.report(source, { code: 'template/helper-usage', ...at(pos.line, pos.column), message: err.message, hint: err.hint, cause: err });
-    return;
+    return err.loc ? offsetOf(text, err.loc.start.line, err.loc.start.column) : undefined;
   }
   const message = pos.summary;
   let m: RegExpExecArray | null;
   if ((m = /^Missing helper: "(.+)"$/.exec(message)) || (m = /^"(.+)" not defined in/.exec(message))) {
     const name = m[1]!;
-    const where = find(text, new RegExp(`\\{\\{[#^/]?\\s*${escapeRe(name)}\\b`)) ?? { line: pos.line, column: pos.column };
+    const offset = nameOffset(text, name, pos) ?? find(text, new RegExp(`\\{\\{[#^/]?\\s*${escapeRe(name)}\\b`));
     page.report(source, {
       code: 'template/unknown',
-      ...at(where.line, where.column),
+      ...(offset !== undefined ? atOffset(offset) : at(pos.line, pos.column)),
       message: `\`{{${name}}}\` is not a helper or a value this page knows`,
       hint: `${known} ${LITERAL_HINT}`,
       cause: err,
     });
-    return;
+    return offset;
   }
   if ((m = /^The partial (.+) could not be found$/.exec(message))) {
     const name = m[1]!;
-    const where = find(text, new RegExp(`\\{\\{>\\s*${escapeRe(name)}`)) ?? { line: pos.line, column: pos.column };
+    // A fixed name is found as written; a computed one (`{{> (lookup . "name")}}`) at the first include that computes its name.
+    const fixed = find(text, new RegExp(`\\{\\{~?#?>\\s*${escapeRe(name)}(?=[\\s}~])`));
+    const offset = fixed ?? dynamicPartialOffset(text);
     page.report(source, {
       code: 'template/missing-partial',
-      ...at(where.line, where.column),
-      message: `there is no partial named "${name}"`,
+      ...(offset !== undefined ? atOffset(offset) : at(pos.line, pos.column)),
+      message: fixed === undefined && offset !== undefined ? `this include computes the partial name "${name}", and there is no partial of that name` : `there is no partial named "${name}"`,
       hint: `Partials are the files under partials/, named by their path without extension (partials/${name}.md would be {{> ${name}}}).`,
       cause: err,
     });
-    return;
+    return offset;
   }
   if ((m = /^(.+) doesn't match (.+)$/.exec(message))) {
     page.report(source, {
@@ -155,7 +254,7 @@ function reportTemplateError(ctx: BuildContext, source: string, text: string, er
       hint: `Close {{#${m[1]}}} with {{/${m[1]}}} before closing another block.`,
       cause: err,
     });
-    return;
+    return undefined;
   }
   if (/got 'EOF'/.test(message)) {
     const open = unclosedBlock(text);
@@ -167,7 +266,7 @@ function reportTemplateError(ctx: BuildContext, source: string, text: string, er
         hint: `Add {{/${open.name}}} after the block's content. ${LITERAL_HINT}`,
         cause: err,
       });
-      return;
+      return undefined;
     }
   }
   if (/Maximum call stack/.test(message)) {
@@ -178,7 +277,7 @@ function reportTemplateError(ctx: BuildContext, source: string, text: string, er
       hint: 'Remove the {{> ...}} include that loops back (see the partial/cycle problem reported for the partial).',
       cause: err,
     });
-    return;
+    return undefined;
   }
   page.report(source, {
     code: 'template/syntax',
@@ -187,15 +286,35 @@ function reportTemplateError(ctx: BuildContext, source: string, text: string, er
     hint: LITERAL_HINT,
     cause: err,
   });
+  return undefined;
+}
+
+/** Offset of a 1-based line and 0-based column. */
+function offsetOf(text: string, line: number, column: number): number {
+  let at = 0;
+  for (let l = 1; l < line && at !== -1; l++) at = text.indexOf('\n', at) + 1 || -1;
+  return at === -1 ? 0 : at + column;
+}
+
+/** Where an unknown name is used: at Handlebars' position when it gave one, else its first use. */
+function nameOffset(text: string, name: string, pos: { line: number; column: number }): number | undefined {
+  if (pos.line === 1 && pos.column === 1) return undefined;
+  const offset = offsetOf(text, pos.line, pos.column - 1);
+  const before = text.lastIndexOf('{{', offset + 1);
+  return before === -1 ? undefined : before;
+}
+
+/** The first `{{> (...)}}` whose partial name is computed. */
+function dynamicPartialOffset(text: string): number | undefined {
+  return find(text, /\{\{~?#?>\s*\(/);
 }
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function find(text: string, re: RegExp): { line: number; column: number } | undefined {
-  const m = re.exec(text);
-  return m ? lineColumnAt(text, m.index) : undefined;
+function find(text: string, re: RegExp): number | undefined {
+  return re.exec(text)?.index;
 }
 
 /** The innermost block opened and not closed, by scanning `{{#name` / `{{/name` pairs. */

@@ -144,6 +144,33 @@ const BAD: { name: string; files: Record<string, string>; message: string; hint?
     files: {},
     message: 'src/tpl-loop.md:4:1  a partial used on this page includes itself, so the page can never finish',
   },
+  // Every template problem of a page, each at its own line and column, with front matter of
+  // several lines above (issue 12): syntax problems found all at once...
+  {
+    name: 'template: every syntax problem of a page (1 of 3): a {{ never closed',
+    files: { 'src/tpl-many.md': '---\ntitle: Many\ndescription: Several mistakes\nowner: platform\n---\nIntro.\n\nA {{ broken }\n\nB {{/each}}\n\nC {{#callout "note"}}\n' },
+    message: 'src/tpl-many.md:8:3  this {{ is never closed with }}',
+  },
+  { name: 'template: every syntax problem of a page (2 of 3): a block closed that is not open', files: {}, message: 'src/tpl-many.md:10:3  {{/each}} closes a block that is not open' },
+  { name: 'template: every syntax problem of a page (3 of 3): a block never closed', files: {}, message: 'src/tpl-many.md:12:3  {{#callout}} is opened here and never closed' },
+  // ...and every failing helper, value and partial, where each is written.
+  {
+    name: 'template: every render problem of a page (1 of 4): an unknown helper',
+    files: { 'src/tpl-many-run.md': '---\ntitle: Many run\ndescription: Several mistakes\nowner: platform\n---\nIntro.\n\nA {{nohelper}} b\n\nC {{env "prod" "nofield"}}\n\n{{> (lookup this "title")}}\n\nD {{env "prod" "region" "extra"}}\n' },
+    message: 'src/tpl-many-run.md:8:3  `{{nohelper}}` is not a helper or a value this page knows',
+  },
+  { name: 'template: every render problem of a page (2 of 4): a helper refusing its values', files: {}, message: 'src/tpl-many-run.md:10:3  environment "prod" has no field "nofield"' },
+  {
+    name: 'template: every render problem of a page (3 of 4): a computed partial name, at its include',
+    files: {},
+    message: 'src/tpl-many-run.md:12:1  this include computes the partial name "Many run", and there is no partial of that name',
+  },
+  { name: 'template: every render problem of a page (4 of 4): a helper given too many values, at its call', files: {}, message: 'src/tpl-many-run.md:14:3  {{env}} takes 2 values, and this gives it 3' },
+  {
+    name: 'links: a broken link deep in the body, after link text that reads like its target',
+    files: { 'src/link-deep.md': '---\ntitle: Deep link\ndescription: A page\nowner: platform\n---\nIntro mentions gone.md and [gone.md](ok.md).\n\nMore text.\n\nThen [the real one](gone.md) here.\n' },
+    message: 'src/link-deep.md:10:21  the link to gone.md goes to no page or file (looked for gone.md in the source folder)',
+  },
   {
     name: 'links: a link to a page that does not exist',
     files: { 'src/link-page.md': '---\ntitle: Link\n---\nSee [rollback](deploys/rollback.md).\n' },

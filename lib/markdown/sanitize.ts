@@ -117,8 +117,61 @@ export function sanitizeRendered(html: string, hasRawHtml: boolean): { html: str
     for (let m = MD4C_URL.exec(html); m && safe; m = MD4C_URL.exec(html)) safe = safeUrl(m[1]!);
     if (safe) return { html, removed: [] };
   }
-  const clean = sanitizeHtml(html, OPTIONS);
-  return { html: clean, removed: clean === html ? [] : removals(html, clean) };
+  // sanitize-html rewrites what it keeps (`<br>` becomes `<br />`), so the output differs from the
+  // input even when nothing was removed: the before/after comparison runs only when an element it
+  // saw may lose something (docs/decisions.md#sanitizer-precheck). The HTML is sanitized either way.
+  let touched = false;
+  const clean = sanitizeHtml(html, {
+    ...OPTIONS,
+    onOpenTag: (name, attribs) => {
+      touched ||= mayRemove(name, attribs);
+    },
+  });
+  return { html: clean, removed: touched && clean !== html ? removals(html, clean) : [] };
+}
+
+const TAGS: ReadonlySet<string> = new Set(OPTIONS.allowedTags || []);
+/** Allowed attributes per tag (and `*`): `true`, or the only values allowed. */
+const ATTRIBUTES: ReadonlyMap<string, ReadonlyMap<string, true | readonly string[]>> = new Map(
+  Object.entries(OPTIONS.allowedAttributes || {}).map(([tag, list]) => [tag, new Map(list.map((a): [string, true | readonly string[]] => (typeof a === 'string' ? [a, true] : [a.name, a.values ?? []])))]),
+);
+const CLASSES = (OPTIONS.allowedClasses ?? {}) as Record<string, readonly (string | RegExp)[]>;
+const NON_BOOLEAN: ReadonlySet<string> = new Set(sanitizeHtml.defaults.nonBooleanAttributes);
+const EMPTY_OK: ReadonlySet<string> = new Set((sanitizeHtml.defaults as { allowedEmptyAttributes?: string[] }).allowedEmptyAttributes ?? []);
+
+/**
+ * Whether sanitize-html may take something out of this element (its tag, an attribute, a class,
+ * an empty value, a URL scheme), by the same allowlist. It answers yes to everything the
+ * sanitizer removes and to a few things it keeps (then the comparison finds nothing): a missed
+ * removal would only lose its warning, never leave anything in the page.
+ */
+export function mayRemove(name: string, attribs: Record<string, string>): boolean {
+  if (!TAGS.has(name)) return true;
+  if (name === 'input' && attribs.type?.toLowerCase() !== 'checkbox') return true;
+  for (const a of Object.keys(attribs)) {
+    const value = attribs[a]!;
+    if (a === 'class') {
+      const allowed = [...(CLASSES[name] ?? []), ...(CLASSES['*'] ?? [])];
+      if (value.split(/\s+/).some((c) => c && !allowed.some((x) => (typeof x === 'string' ? x === c : x.test(c))))) return true;
+      continue;
+    }
+    const rule = ATTRIBUTES.get(name)?.get(a) ?? ATTRIBUTES.get('*')?.get(a);
+    if (rule === undefined || (rule !== true && !rule.includes(value))) return true;
+    if (value === '' && NON_BOOLEAN.has(a) && !EMPTY_OK.has(a)) return true;
+    if (URL_ATTRIBUTES.includes(a) && !schemeKept(name, value)) return true;
+  }
+  return false;
+}
+
+/** Whether a URL (entities decoded) is relative or has a scheme sanitize-html keeps on this tag. */
+function schemeKept(tag: string, raw: string): boolean {
+  const url = raw.replace(/[\u0000-\u0020\u007f-\u009f]/g, '');
+  const colon = url.indexOf(':');
+  if (colon === -1) return true;
+  const boundary = url.search(/[/?#]/);
+  if (boundary !== -1 && boundary < colon) return true;
+  const schemes = tag === 'img' || tag === 'source' ? PROTOCOLS.src! : PROTOCOLS.href!;
+  return schemes.includes(url.slice(0, colon).toLowerCase());
 }
 
 interface Tag {

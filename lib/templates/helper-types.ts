@@ -8,6 +8,8 @@ export interface ContentHelper {
   name: string;
   /** One line for error hints and the README: how to call it. */
   usage: string;
+  /** How many values it takes in quotes (more is a mistake reported at the call, not ignored). */
+  maxArgs: number;
   create(ctx: BuildContext): HelperDelegate;
 }
 

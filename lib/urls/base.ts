@@ -55,3 +55,11 @@ function decodeSafe(s: string): string {
     return s;
   }
 }
+
+/**
+ * A `/`-separated path with each segment percent-encoded (`on call/what?#1.md` ->
+ * `on%20call/what%3F%231.md`): `?`, `#`, `%` and spaces in a file name stay part of the name.
+ */
+export function encodePath(p: string): string {
+  return p.split('/').map(encodeURIComponent).join('/');
+}

@@ -85,11 +85,12 @@ export function vanishedUrls(previous: UrlList, current: UrlList, removed: reado
   const now = new Set([...current.pages.map((p) => p.url), ...Object.keys(current.redirects)]);
   const allowed = new Set(removed.map(normalizeRemoved));
   const gone = new Map<string, UrlList['pages'][number]>();
+  const byUrl = new Map(previous.pages.map((p) => [p.url, p]));
   for (const p of previous.pages) if (!now.has(p.url) && !allowed.has(p.url)) gone.set(p.url, p);
   for (const [from, to] of Object.entries(previous.redirects)) {
     // A permanent alert URL that went away with its alert is the alert rules check's business.
     if (from.startsWith('/alerts/') || now.has(from) || allowed.has(from) || gone.has(from)) continue;
-    const target = previous.pages.find((p) => p.url === to);
+    const target = byUrl.get(to);
     gone.set(from, { url: from, source: target?.source ?? '', title: target?.title ?? '', alerts: target?.alerts });
   }
   return [...gone.values()].sort((a, b) => (a.url < b.url ? -1 : 1));

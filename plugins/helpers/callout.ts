@@ -10,6 +10,7 @@ export const KINDS = CALLOUT_KINDS;
 const callout: Readonly<ContentHelper> = {
   name: 'callout',
   usage: '{{#callout "warning"}}Text in **Markdown**{{/callout}} (kinds: note, warning, danger; optional title="...")',
+  maxArgs: 1,
   create(ctx) {
     return function calloutHelper(this: unknown, ...args: unknown[]) {
       const options = args.pop() as HelperOptions;

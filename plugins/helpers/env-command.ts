@@ -34,6 +34,7 @@ function markParams(html: string, params: readonly string[]): string {
 const envCommand: Readonly<ContentHelper> = {
   name: 'env-command',
   usage: '{{env-command "aws ecs list-services --cluster {cluster}"}}',
+  maxArgs: 1,
   create(ctx) {
     const envs = ctx.site.environments;
     return function envCommandHelper(this: unknown, ...args: unknown[]) {

@@ -5,6 +5,7 @@ import { HelperUsageError, pageStash, type ContentHelper, type HelperOptions } f
 const env: Readonly<ContentHelper> = {
   name: 'env',
   usage: '{{env "prod" "cluster"}}',
+  maxArgs: 2,
   create(ctx) {
     const envs = ctx.site.environments;
     return function envHelper(...args: unknown[]) {
