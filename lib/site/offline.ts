@@ -65,20 +65,31 @@ const ARCHIVE_LINK = /<p class="offline-archive">[\s\S]*?<\/p>/;
  * (`/queues/backlog/#mitigation`, `/assets/site.x.css`) made relative to the page's own file, with
  * `index.html` where a server would have added it, since file:// has no server.
  * Attribute values are the build's own double-quoted output (escaped text never holds `="`).
+ * One rewriter serves a whole site: pages of one folder share most of their URLs (the navigation),
+ * so each folder's relative paths are computed once (docs/decisions.md#archive-memory).
  */
-export function forFileUrl(html: string, rel: string, base: string, day: string): string {
-  const dir = path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel);
-  const toRoot = dir ? `${dir.split('/').map(() => '..').join('/')}/` : './';
-  return html
-    .replace(/(\s(?:href|src|action|data-[a-z-]+))="([^"]*)"/g, (whole, attr: string, value: string) => {
-      if (attr === ' data-base') return `${attr}="${toRoot}"`;
-      if (!value.startsWith(base) || value.startsWith('//')) return whole;
-      const m = /^([^?#]*)([?#].*)?$/.exec(value.slice(base.length))!;
-      let target = m[1]!;
-      if (target === '' || target.endsWith('/')) target += 'index.html';
-      const relative = path.posix.relative(dir, target) || path.posix.basename(target);
-      return `${attr}="${relative}${m[2] ?? ''}"`;
-    })
-    .replace(BADGE_PLACEHOLDER, `<p class="offline-badge" role="status" data-rs-offline>Offline copy from ${day}</p>`)
-    .replace(ARCHIVE_LINK, '<p class="offline-archive">This is the offline copy of the site: it does not change when the site does. Download a new one when you can.</p>');
+export function fileUrlRewriter(base: string, day: string): (html: string, rel: string) => string {
+  const byDir = new Map<string, Map<string, string>>();
+  return (html, rel) => {
+    const dir = path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel);
+    const toRoot = dir ? `${dir.split('/').map(() => '..').join('/')}/` : './';
+    let known = byDir.get(dir);
+    if (!known) byDir.set(dir, (known = new Map()));
+    const relativeTo = (target: string) => {
+      let r = known.get(target);
+      if (r === undefined) known.set(target, (r = path.posix.relative(dir, target) || path.posix.basename(target)));
+      return r;
+    };
+    return html
+      .replace(/(\s(?:href|src|action|data-[a-z-]+))="([^"]*)"/g, (whole, attr: string, value: string) => {
+        if (attr === ' data-base') return `${attr}="${toRoot}"`;
+        if (!value.startsWith(base) || value.startsWith('//')) return whole;
+        const m = /^([^?#]*)([?#].*)?$/.exec(value.slice(base.length))!;
+        let target = m[1]!;
+        if (target === '' || target.endsWith('/')) target += 'index.html';
+        return `${attr}="${relativeTo(target)}${m[2] ?? ''}"`;
+      })
+      .replace(BADGE_PLACEHOLDER, `<p class="offline-badge" role="status" data-rs-offline>Offline copy from ${day}</p>`)
+      .replace(ARCHIVE_LINK, '<p class="offline-archive">This is the offline copy of the site: it does not change when the site does. Download a new one when you can.</p>');
+  };
 }
