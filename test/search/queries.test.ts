@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../build.ts';
 import { generate } from '../../bench/generate.ts';
 import { launchChromium, missingTools, startNginx, type Nginx } from '../e2e/server.ts';
-import { ask } from './harness.ts';
+import { askAll } from './harness.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
@@ -59,20 +59,26 @@ interface Outcome {
   got: string[];
 }
 
-async function runAll(page: Page, queries: { q: string; expect: string[] }[]): Promise<Outcome[]> {
-  const out: Outcome[] = [];
-  for (const { q, expect: e } of queries) out.push({ q, expect: e, got: (await ask(page, q)).pages });
-  return out;
+async function runAll(pages: Page[], queries: { q: string; expect: string[] }[]): Promise<Outcome[]> {
+  const shown = await askAll(pages, queries.map((x) => x.q));
+  return queries.map(({ q, expect: e }, i) => ({ q, expect: e, got: shown[i]!.pages }));
 }
 
 const first = (o: Outcome) => o.expect.includes(o.got[0] ?? '');
 const top3 = (o: Outcome) => o.got.slice(0, 3).some((g) => o.expect.includes(g));
 const show = (list: Outcome[]) => list.map((o) => `${JSON.stringify(o.q)}: expected ${o.expect.join(' or ')}, got ${o.got.slice(0, 3).join(', ') || 'nothing'}`);
 
-async function serve(site: string, tmp: string, browser: Browser): Promise<{ nginx: Nginx; page: Page }> {
+/** Tabs asking in turn (test/search/harness.ts askAll): their typing pauses overlap. */
+const TABS = 4;
+
+async function serve(site: string, tmp: string, browser: Browser): Promise<{ nginx: Nginx; page: Page[] }> {
   const nginx = await startNginx(site, path.join(tmp, 'nginx'));
-  const page = await browser.newPage();
-  await page.goto(`${nginx.origin}/`);
+  const page: Page[] = [];
+  for (let i = 0; i < TABS; i++) {
+    const tab = await browser.newPage();
+    await tab.goto(`${nginx.origin}/`);
+    page.push(tab);
+  }
   return { nginx, page };
 }
 
