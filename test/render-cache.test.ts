@@ -38,7 +38,8 @@ beforeAll(() => {
   dir = copyOfSite('cache-');
 });
 
-describe('render cache', () => {
+// Each test runs several CLI builds of the whole site; on a busy CI machine the first took 105 s.
+describe('render cache', { timeout: 300_000 }, () => {
   it('a rebuild reuses every unchanged page and publishes the same files as a build without the cache', () => {
     const first = cli(dir);
     expect(first.code, first.out).toBe(0);
