@@ -8,7 +8,6 @@
  * Reads: file.contents (raw file). Writes: file.contents (the body), the schema's fields, page.title,
  * page.type, page.frontMatter, page.navTitle, page.unlisted, page.reviewOverdue; drops drafts.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import matter from 'gray-matter';
 import type Metalsmith from 'metalsmith';

@@ -79,7 +79,7 @@ function checkPartials(ctx: BuildContext, found: readonly PartialSource[]): void
     });
   }
   const includedByDeep = new Set<string>();
-  for (const [name, d] of analysis.depth) if (d.depth > MAX_PARTIAL_DEPTH && d.next) includedByDeep.add(d.next.name);
+  for (const d of analysis.depth.values()) if (d.depth > MAX_PARTIAL_DEPTH && d.next) includedByDeep.add(d.next.name);
   for (const p of found) {
     const d = analysis.depth.get(p.name);
     // Reported once, at the start of the chain (not again for each partial along it).

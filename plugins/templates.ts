@@ -222,7 +222,7 @@ function reportTemplateError(ctx: BuildContext, source: string, text: string, er
   let m: RegExpExecArray | null;
   if ((m = /^Missing helper: "(.+)"$/.exec(message)) || (m = /^"(.+)" not defined in/.exec(message))) {
     const name = m[1]!;
-    const offset = nameOffset(text, name, pos) ?? find(text, new RegExp(`\\{\\{[#^/]?\\s*${escapeRe(name)}\\b`));
+    const offset = nameOffset(text, pos) ?? find(text, new RegExp(`\\{\\{[#^/]?\\s*${escapeRe(name)}\\b`));
     page.report(source, {
       code: 'template/unknown',
       ...(offset !== undefined ? atOffset(offset) : at(pos.line, pos.column)),
@@ -297,7 +297,7 @@ function offsetOf(text: string, line: number, column: number): number {
 }
 
 /** Where an unknown name is used: at Handlebars' position when it gave one, else its first use. */
-function nameOffset(text: string, name: string, pos: { line: number; column: number }): number | undefined {
+function nameOffset(text: string, pos: { line: number; column: number }): number | undefined {
   if (pos.line === 1 && pos.column === 1) return undefined;
   const offset = offsetOf(text, pos.line, pos.column - 1);
   const before = text.lastIndexOf('{{', offset + 1);

@@ -17,7 +17,7 @@ import path from 'node:path';
 import type Metalsmith from 'metalsmith';
 import { pipeline, readSite, stages } from '../build.ts';
 import { createContext, type BuildContext, type BuildOptions } from '../lib/core/context.ts';
-import { Diagnostics, type Problem } from '../lib/core/diagnostics.ts';
+import type { Problem } from '../lib/core/diagnostics.ts';
 import type { Files, Page } from '../lib/core/page.ts';
 import { stage, type Timings } from '../lib/core/stage.ts';
 import { staticIncludes } from '../lib/templates/handlebars-includes.ts';

@@ -10,6 +10,7 @@
  * (10,000 broken links on one page once took minutes: issue 12).
  */
 import { decodeHTML } from 'entities';
+import { lineStarts, positionAt } from '../util/line-index.ts';
 
 const TARGETS: readonly RegExp[] = [
   /\]\(\s*<([^>\n]*)>/g,
@@ -68,18 +69,7 @@ export function locateLinks(text: string, values: readonly string[], wanted: Rea
     return undefined;
   };
 
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const position = (offset: number): Position => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
-  };
+  const starts = lineStarts(text);
 
   const out = new Map<number, Position>();
   let searches = 0;
@@ -96,7 +86,7 @@ export function locateLinks(text: string, values: readonly string[], wanted: Rea
         }
       }
     }
-    if (offset !== undefined && wanted.has(index)) out.set(index, position(offset));
+    if (offset !== undefined && wanted.has(index)) out.set(index, positionAt(starts, offset));
   }
   return out;
 }

@@ -14,6 +14,7 @@
 import type { SecretLintCoreConfig, SecretLintRuleCreator } from '@secretlint/types';
 import { PROJECT_RULE_ID, projectRuleName, projectRulesCreator } from './rules.ts';
 import { PRESET_FILTERS, triggerFinder, type Triggered } from './triggers.ts';
+import { lastAtOrBefore, lineStarts } from '../util/line-index.ts';
 
 export const ALLOW_MARKER = 'secret-scan: allow';
 
@@ -156,24 +157,6 @@ function joinContinuations(text: string): { joined: string; toOriginal: (offset:
   };
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** 0-based line index of an offset (binary search over line starts). */
-function lineIndex(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 interface RawFinding {
   code: string;
   name: string;
@@ -207,7 +190,7 @@ async function scanWindow(text: string, rules?: Triggered): Promise<RawFinding[]
     const [at, secret] = secretPart(joined, m.range, m.messageId);
     if (!secret || isPlaceholder(secret)) continue;
     const offset = toOriginal(at);
-    const li = lineIndex(starts, offset);
+    const li = lastAtOrBefore(starts, offset);
     const lineEnd = text.indexOf('\n', offset);
     if (text.slice(starts[li], lineEnd === -1 ? undefined : lineEnd).includes(ALLOW_MARKER)) continue;
     // Two rules on one secret (the preset's and ours): report it once, the first rule's way.
@@ -272,15 +255,10 @@ export async function findSecretsInMany(texts: readonly string[]): Promise<Secre
         line += newlines(text) + SEPARATOR_LINES;
         i++;
       }
+      const batchStarts = batch.map((b) => b.start);
       for (const f of await scanWindow(parts.join(SEPARATOR), rules)) {
         // The text holding the finding: the last one starting at or before it.
-        let lo = 0;
-        let hi = batch.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (batch[mid]!.start <= f.offset) lo = mid;
-          else hi = mid - 1;
-        }
+        const lo = lastAtOrBefore(batchStarts, f.offset);
         const b = batch[lo]!;
         if (f.offset >= b.start + parts[lo]!.length) continue; // inside a separator
         const finding = { code: f.code, name: f.name, line: f.line - b.line, column: f.column, length: f.length, redacted: f.redacted };
