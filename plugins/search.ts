@@ -84,8 +84,7 @@ export default function search(ctx: BuildContext): Metalsmith.Plugin {
     for (const [name, text] of index.pieces) hash.update(name).update('\0').update(text).update('\0');
     const digest = hash.digest('hex').slice(0, 10);
     let bytes = 0;
-    for (const [name, text] of index.pieces) {
-      const contents = Buffer.from(text);
+    for (const [name, contents] of index.pieces) {
       bytes += contents.length;
       files[`${PIECES_DIR}${name}.${digest}.js`] = { contents, mode: '0644' };
     }

@@ -91,8 +91,8 @@ const BUCKET_BYTES = 12_000;
 const CHUNK_BYTES = 12_000;
 
 export interface SearchPieces {
-  /** Piece name ("s3", "c12") -> its script text. */
-  pieces: Map<string, string>;
+  /** Piece name ("s3", "c12") -> its script, UTF-8. */
+  pieces: Map<string, Buffer>;
   buckets: number;
   pagesPerChunk: number;
   stats: { pages: number; docs: number; terms: number };
@@ -347,61 +347,84 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
   // Score every (term, doc): sum over fields in the order they were counted, then rarity.
   const n = docId.length;
   const avgLength = n ? textLength / n : 1;
+  const terms = vocab.terms;
   // Postings grouped by term, each term's in doc order: term t's are [first[t], first[t + 1]).
-  const first = new Int32Array(vocab.terms.length + 1);
-  for (let t = 0; t < vocab.terms.length; t++) first[t + 1] = first[t]! + df[t]!;
+  const first = new Int32Array(terms.length + 1);
+  for (let t = 0; t < terms.length; t++) first[t + 1] = first[t]! + df[t]!;
   const at = first.slice();
-  const byTermDoc = new Int32Array(first[vocab.terms.length]!);
-  const byTermScore = new Float64Array(first[vocab.terms.length]!);
-  const score = new Float64Array(vocab.terms.length);
-  const seen = new Uint8Array(vocab.terms.length);
-  const touched: number[] = [];
-  const add = (id: number, s: number) => {
-    if (!seen[id]) {
-      seen[id] = 1;
-      touched.push(id);
-    }
-    score[id] += s;
-  };
+  const byTermDoc = new Int32Array(first[terms.length]!);
+  const byTermScore = new Float64Array(first[terms.length]!);
+  const score = new Float64Array(terms.length);
+  const seen = new Uint8Array(terms.length);
+  const touched = new Int32Array(terms.length);
+  let touchedCount = 0;
+  // A title typed in full finds its page, generated or not: its key is not raised for a runbook.
+  const titleKeyTerm = new Uint8Array(terms.length);
+  for (let t = 0; t < terms.length; t++) titleKeyTerm[t] = terms[t]!.charCodeAt(0) === 61 /* = */ ? 1 : 0;
+  // Per field number: its weight on an ordinary page and on a generated listing, and with a synonym.
+  const weight = FIELDS.map((f) => [WEIGHTS[f] * 1, WEIGHTS[f] * (PROSE.has(f) ? WEIGHTS.generatedProse : WEIGHTS.generated)]);
+  const synonymWeight = FIELDS.map((f) => [WEIGHTS[f] * WEIGHTS.synonym * 1, WEIGHTS[f] * WEIGHTS.synonym * (PROSE.has(f) ? WEIGHTS.generatedProse : WEIGHTS.generated)]);
+  const saturates = FIELDS.map((f) => SATURATES.has(f));
+  const bodyNorm = FIELDS.map((f) => f === 'text' || f === 'other');
   const entryTerm = counts.entryTerm.data;
   const entryCount = counts.entryCount.data;
+  const runField = counts.runField.data;
+  const runEnd = counts.runEnd.data;
+  const docRuns = counts.docRuns.data;
   for (let d = 0; d < n; d++) {
     const page = pages[docPage.data[d]!]!;
-    const listing = (field: Field) => (!page.generated ? 1 : PROSE.has(field) ? WEIGHTS.generatedProse : WEIGHTS.generated);
-    for (let r = counts.docRuns.data[d]!; r < counts.docRuns.data[d + 1]!; r++) {
-      const field = FIELDS[counts.runField.data[r]!]!;
-      const w = WEIGHTS[field] * listing(field);
-      const norm = field === 'text' || field === 'other' ? K1 * (1 - B + (B * docLength.data[d]!) / avgLength) : K1;
-      const saturates = SATURATES.has(field);
-      for (let e = r === 0 ? 0 : counts.runEnd.data[r - 1]!; e < counts.runEnd.data[r]!; e++) {
+    const listing = page.generated ? 1 : 0;
+    const bodyNormOfDoc = K1 * (1 - B + (B * docLength.data[d]!) / avgLength);
+    for (let r = docRuns[d]!; r < docRuns[d + 1]!; r++) {
+      const f = runField[r]!;
+      const w = weight[f]![listing]!;
+      const norm = bodyNorm[f] ? bodyNormOfDoc : K1;
+      const sat = saturates[f];
+      for (let e = r === 0 ? 0 : runEnd[r - 1]!; e < runEnd[r]!; e++) {
         const c = entryCount[e]!;
-        add(entryTerm[e]!, saturates ? (w * c * (K1 + 1)) / (c + norm) : w);
+        const id = entryTerm[e]!;
+        if (!seen[id]) {
+          seen[id] = 1;
+          touched[touchedCount++] = id;
+        }
+        score[id] += sat ? (w * c * (K1 + 1)) / (c + norm) : w;
       }
     }
-    for (const [f, terms] of counts.synonyms.get(d) ?? []) {
-      const field = FIELDS[f]!;
-      for (const id of terms) add(id, WEIGHTS[field] * WEIGHTS.synonym * listing(field));
+    for (const [f, synonymTerms] of counts.synonyms.get(d) ?? []) {
+      const w = synonymWeight[f]![listing]!;
+      for (const id of synonymTerms) {
+        if (!seen[id]) {
+          seen[id] = 1;
+          touched[touchedCount++] = id;
+        }
+        score[id] += w;
+      }
     }
     const factor = page.runbook ? WEIGHTS.runbook : 1;
-    for (const id of touched) {
+    const doc = docId.data[d]!;
+    for (let i = 0; i < touchedCount; i++) {
+      const id = touched[i]!;
       const k = at[id]!++;
-      byTermDoc[k] = docId.data[d]!;
-      // A title typed in full finds its page, generated or not.
-      byTermScore[k] = vocab.terms[id]!.charCodeAt(0) === 61 /* = */ ? score[id]! : score[id]! * factor;
+      byTermDoc[k] = doc;
+      byTermScore[k] = titleKeyTerm[id] ? score[id]! : score[id]! * factor;
       score[id] = 0;
       seen[id] = 0;
     }
-    touched.length = 0;
+    touchedCount = 0;
   }
 
-  // Terms into buckets: "term":[doc, score, doc delta, score, ...] with the best MAX_POSTINGS docs.
-  const used: number[] = [];
-  for (let t = 0; t < vocab.terms.length; t++) if (df[t]) used.push(t);
-  used.sort((a, b) => (vocab.terms[a]! < vocab.terms[b]! ? -1 : vocab.terms[a]! > vocab.terms[b]! ? 1 : 0));
-  const json: string[] = [];
-  const flat: number[] = [];
+  // Terms into buckets: "term":[doc, score, doc delta, score, ...] with the best MAX_POSTINGS docs,
+  // written as bytes (3 million numbers: no string per number or per term).
+  const usedTerms: string[] = [];
+  for (let t = 0; t < terms.length; t++) if (df[t]) usedTerms.push(terms[t]!);
+  usedTerms.sort(); // unique strings, by UTF-16 code units as `<` compares them
+  const used = usedTerms.map((term) => vocab.id(term));
+  const out = new Bytes(1 << 20);
+  const entryAt = new Int32Array(used.length + 1);
   let totalBytes = 0;
-  for (const t of used) {
+  let scratch = new Float64Array(MAX_POSTINGS * 2);
+  for (let u = 0; u < used.length; u++) {
+    const t = used[u]!;
     const from = first[t]!;
     const to = first[t + 1]!;
     const count = to - from;
@@ -409,49 +432,92 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
     // A common term keeps its MAX_POSTINGS best docs: the score they must reach.
     let floor = -Infinity;
     if (count > MAX_POSTINGS) {
-      const sorted = byTermScore.slice(from, to).sort();
-      floor = sorted[count - MAX_POSTINGS]!;
+      if (scratch.length < count) scratch = new Float64Array(count);
+      scratch.set(byTermScore.subarray(from, to));
+      floor = nthSmallest(scratch, count, count - MAX_POSTINGS);
     }
-    flat.length = 0;
+    const begin = out.length;
+    out.json(usedTerms[u]!);
+    out.ascii(':[');
     let last = 0;
+    let firstPosting = true;
     for (let i = from; i < to; i++) {
       if (byTermScore[i]! < floor) continue;
       const d = byTermDoc[i]!;
-      flat.push(d - last, Math.max(1, Math.round(byTermScore[i]! * idf * 10)));
+      if (!firstPosting) out.byte(44 /* , */);
+      firstPosting = false;
+      out.int(d - last);
+      out.byte(44);
+      out.int(Math.max(1, Math.round(byTermScore[i]! * idf * 10)));
       last = d;
     }
-    const entry = `${JSON.stringify(vocab.terms[t])}:[${flat.join(',')}]`;
-    json.push(entry);
-    totalBytes += entry.length + 1;
+    out.byte(93 /* ] */);
+    entryAt[u] = begin;
+    // Counted in UTF-16 units, as the bucket count has always been reckoned.
+    totalBytes += out.length - begin - out.lastJsonBytes + 1;
   }
+  entryAt[used.length] = out.length;
   // Head-typo keys: a word without its first or its second letter -> the words it comes from, in the
   // key's bucket, so "tolback" (key "olback") finds rollback although it lives in another bucket.
   const heads = new Map<string, number[]>();
+  const addHead = (key: string, t: number) => {
+    const from = heads.get(key);
+    if (from) from.push(t);
+    else heads.set(key, [t]);
+  };
   for (const t of used) {
-    const term = vocab.terms[t]!;
+    const term = terms[t]!;
     if (term.length < HEAD_TYPO.min || term.length > HEAD_TYPO.max || !/^[a-z]+$/.test(term)) continue;
-    for (const key of new Set([term.slice(1), term[0] + term.slice(2)])) {
-      let from = heads.get(key);
-      if (!from) heads.set(key, (from = []));
-      from.push(t);
-    }
+    const rest = term.slice(2);
+    addHead(term[1] + rest, t);
+    if (term[0] !== term[1]) addHead(term[0] + rest, t);
   }
-  const headEntries: [key: string, json: string][] = [];
-  for (const [key, from] of heads) {
+  const headKeys = [...heads.keys()].sort();
+  const headEntries: string[] = [];
+  for (const key of headKeys) {
     // The most common words first: the likelier meaning of a typo.
-    const names = from.sort((a, b) => df[b]! - df[a]! || a - b).slice(0, HEAD_TYPO.perKey).map((t) => vocab.terms[t]!);
-    const entry = `${JSON.stringify(`~${key}`)}:${JSON.stringify(names)}`;
-    headEntries.push([key, entry]);
+    const from = heads.get(key)!;
+    const names = from.sort((a, b) => df[b]! - df[a]! || a - b).slice(0, HEAD_TYPO.perKey);
+    // Keys and words are plain letters: their JSON is themselves in quotes.
+    let entry = `"~${key}":[`;
+    names.forEach((t, i) => (entry += `${i ? ',' : ''}"${terms[t]!}"`));
+    entry += ']';
+    headEntries.push(entry);
     totalBytes += entry.length + 1;
   }
-  headEntries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const buckets = Math.max(1, Math.min(1024, Math.ceil(totalBytes / BUCKET_BYTES)));
-  const inBucket: string[][] = Array.from({ length: buckets }, () => []);
-  used.forEach((t, i) => inBucket[bucketOf(vocab.terms[t]!, buckets)]!.push(json[i]!));
-  for (const [key, entry] of headEntries) inBucket[bucketOf(key, buckets)]!.push(entry);
+  const termsIn: number[][] = Array.from({ length: buckets }, () => []);
+  const headsIn: number[][] = Array.from({ length: buckets }, () => []);
+  for (let u = 0; u < used.length; u++) termsIn[bucketOf(usedTerms[u]!, buckets)]!.push(u);
+  headKeys.forEach((key, h) => headsIn[bucketOf(key, buckets)]!.push(h));
 
-  const pieces = new Map<string, string>();
-  inBucket.forEach((list, b) => pieces.set(`s${b}`, piece(`s${b}`, `{${list.join(',')}}`)));
+  const pieces = new Map<string, Buffer>();
+  for (let b = 0; b < buckets; b++) {
+    const head = `rsSearch("s${b}",{`;
+    const tail = '});\n';
+    let size = head.length + tail.length;
+    const list = termsIn[b]!;
+    const keys = headsIn[b]!;
+    for (const u of list) size += entryAt[u + 1]! - entryAt[u]! + 1;
+    for (const h of keys) size += headEntries[h]!.length + 1;
+    if (list.length + keys.length) size--;
+    const buf = Buffer.allocUnsafe(size);
+    let p = buf.write(head, 0, 'latin1');
+    let comma = false;
+    for (const u of list) {
+      if (comma) buf[p++] = 44;
+      comma = true;
+      buf.set(out.data.subarray(entryAt[u]!, entryAt[u + 1]!), p);
+      p += entryAt[u + 1]! - entryAt[u]!;
+    }
+    for (const h of keys) {
+      if (comma) buf[p++] = 44;
+      comma = true;
+      p += buf.write(headEntries[h]!, p, 'latin1');
+    }
+    buf.write(tail, p, 'latin1');
+    pieces.set(`s${b}`, buf);
+  }
 
   // Chunks: what a result shows.
   const records = pages.map((page) =>
@@ -467,7 +533,7 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
   const avgRecord = records.length ? records.reduce((sum, r) => sum + r.length, 0) / records.length : 1;
   const pagesPerChunk = Math.max(1, Math.floor(CHUNK_BYTES / avgRecord));
   for (let c = 0; c * pagesPerChunk < records.length; c++) {
-    pieces.set(`c${c}`, piece(`c${c}`, `[${records.slice(c * pagesPerChunk, (c + 1) * pagesPerChunk).join(',')}]`));
+    pieces.set(`c${c}`, Buffer.from(piece(`c${c}`, `[${records.slice(c * pagesPerChunk, (c + 1) * pagesPerChunk).join(',')}]`)));
   }
   return { pieces, buckets, pagesPerChunk, stats: { pages: pages.length, docs: n, terms: used.length } };
 }
@@ -481,4 +547,84 @@ function snippetText(text: string): string {
   if (text.length <= SNIPPET_CHARS) return text;
   const cut = text.lastIndexOf(' ', SNIPPET_CHARS);
   return text.slice(0, cut > 0 ? cut : SNIPPET_CHARS);
+}
+
+/** The k-th smallest of a[0, n) (k from 0), reordering a: quickselect, linear on average. */
+function nthSmallest(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const x = a[i]!;
+        a[i] = a[j]!;
+        a[j] = x;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/** An append-only byte buffer for the index's JSON: ASCII digits and punctuation, UTF-8 strings. */
+class Bytes {
+  data: Uint8Array;
+  length = 0;
+  /** UTF-8 bytes minus UTF-16 units of the last json() string (non-zero only beyond ASCII). */
+  lastJsonBytes = 0;
+  constructor(size: number) {
+    this.data = new Uint8Array(size);
+  }
+  private room(n: number): void {
+    if (this.length + n <= this.data.length) return;
+    const next = new Uint8Array(Math.max(this.data.length * 2, this.length + n));
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  byte(b: number): void {
+    this.room(1);
+    this.data[this.length++] = b;
+  }
+  ascii(s: string): void {
+    this.room(s.length);
+    for (let i = 0; i < s.length; i++) this.data[this.length++] = s.charCodeAt(i);
+  }
+  /** A non-negative integer, as String(n) writes it. */
+  int(v: number): void {
+    this.room(16);
+    if (v < 10) {
+      this.data[this.length++] = 48 + v;
+      return;
+    }
+    let digits = 0;
+    for (let x = v; x > 0; x = Math.floor(x / 10)) digits++;
+    let at = this.length + digits;
+    this.length = at;
+    for (let x = v; x > 0; x = Math.floor(x / 10)) this.data[--at] = 48 + (x % 10);
+  }
+  /** JSON.stringify(s) in UTF-8. */
+  json(s: string): void {
+    const text = JSON.stringify(s);
+    let ascii = true;
+    for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) < 128;
+    if (ascii) {
+      this.ascii(text);
+      this.lastJsonBytes = 0;
+    } else {
+      const bytes = Buffer.from(text);
+      this.room(bytes.length);
+      this.data.set(bytes, this.length);
+      this.length += bytes.length;
+      this.lastJsonBytes = bytes.length - text.length;
+    }
+  }
 }
