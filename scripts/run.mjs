@@ -37,8 +37,9 @@ function newestSource() {
   };
   // The entry file itself (not its folder: bench/ holds generated corpora), and the source folders.
   // node_modules/.package-lock.json: npm rewrites it on every install, and inlined dependencies
-  // must not outlive an update of node_modules.
-  for (const p of [entry, 'build.ts', 'lib', 'plugins', 'scripts', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json']) visit(path.join(root, p));
+  // must not outlive an update of node_modules. assets/js: the search tokenizer there is bundled too
+  // (lib/search/tokenize.ts), and an edit of it alone left the index built with the old one.
+  for (const p of [entry, 'build.ts', 'lib', 'plugins', 'scripts', 'assets/js', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json']) visit(path.join(root, p));
   return newest;
 }
 

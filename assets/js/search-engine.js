@@ -63,6 +63,8 @@ export function createEngine(options) {
       const s = document.createElement('script');
       s.src = new URL('search/' + name + '.' + hash + '.js', options.scriptUrl).href;
       s.async = true;
+      // Above the offline copy's downloads, which start when the page has loaded and fill every connection.
+      s.fetchPriority = 'high';
       s.onerror = function () {
         pieces.delete(name);
         reject(new Error('could not load the search index (' + name + ')'));
@@ -93,23 +95,67 @@ export function createEngine(options) {
     return true;
   }
 
+  // Each loaded bucket's terms, sorted once: a prefix is then a binary search, not a walk over every
+  // key (a bucket can hold 1,000 terms starting "hi"), and a phone's CPU pays it once per bucket.
+  const sortedKeys = new WeakMap();
+  function keysOf(data) {
+    let keys = sortedKeys.get(data);
+    if (!keys) {
+      keys = Object.keys(data).filter(function (key) {
+        const c = key.charCodeAt(0);
+        return c !== 126 && c !== 35; /* ~ head-typo key, # cards */
+      });
+      keys.sort();
+      sortedKeys.set(data, keys);
+    }
+    return keys;
+  }
+  /** Index of the first key not below t. */
+  function lowerBound(keys, t) {
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** Scores of one query term: exact, as a prefix, or one typo away. */
   function termScores(t, data, matched, extra) {
     const into = new Map();
     const exact = postings(data, t, 1, into, matched);
     let prefix = false;
-    for (const key in data) {
-      if (key.charCodeAt(0) === 126 /* ~ head-typo key */) continue;
-      if (key.length > t.length && key.lastIndexOf(t, 0) === 0) prefix = postings(data, key, PREFIX, into, matched) || prefix;
+    const keys = keysOf(data);
+    for (let i = lowerBound(keys, t); i < keys.length && keys[i].lastIndexOf(t, 0) === 0; i++) {
+      if (keys[i].length > t.length) prefix = postings(data, keys[i], PREFIX, into, matched) || prefix;
     }
     // A typo only when the word is found neither whole nor as a prefix: "backl" is a prefix, not "back".
     if (!exact && !prefix && t.length >= 4) {
       const sources = [data].concat(extra || []);
       sources.forEach(function (d) {
-        for (const key in d) if (key.charCodeAt(0) !== 126 && oneEdit(t, key)) postings(d, key, TYPO, into, matched);
+        keysOf(d).forEach(function (key) {
+          if (oneEdit(t, key)) postings(d, key, TYPO, into, matched);
+        });
       });
     }
     return { scores: into, found: exact || prefix || into.size > 0 };
+  }
+
+  /** Whether termScores would find t in this bucket alone, without scoring it. */
+  function foundIn(t, data) {
+    if (data[t]) return true;
+    const keys = keysOf(data);
+    let i = lowerBound(keys, t);
+    if (i < keys.length && keys[i] === t) i++;
+    if (i < keys.length && keys[i].lastIndexOf(t, 0) === 0) return true;
+    return (
+      t.length >= 4 &&
+      keys.some(function (key) {
+        return oneEdit(t, key);
+      })
+    );
   }
 
   /** Doc -> score for one query word; an identifier scores by its whole name or by all its parts. */
@@ -166,7 +212,7 @@ export function createEngine(options) {
     const jobs = [];
     words.forEach(function (w) {
       w.terms.forEach(function (t) {
-        if (t.length < 4 || termScores(t, loaded.get(t), new Set()).found) return;
+        if (t.length < 4 || foundIn(t, loaded.get(t))) return;
         const extra = [];
         loaded.set('~' + t, extra);
         const keys = [t.slice(1), t[0] + t.slice(2), t];
@@ -329,6 +375,33 @@ export function createEngine(options) {
     });
   }
 
+  /** A page's card (url, title, crumb, severity, generated, [anchor, heading] per section) from a loaded bucket. */
+  function cardOf(page, loaded) {
+    let card;
+    loaded.forEach(function (data) {
+      (Array.isArray(data) ? data : [data]).forEach(function (d) {
+        if (!card && d['#'] && d['#'][page]) card = d['#'][page];
+      });
+    });
+    return card;
+  }
+
+  /** The best pages whose cards came with the buckets, in order, up to the first that did not. */
+  function early(ranked, loaded) {
+    const pages = [];
+    for (let i = 0; i < ranked.pages.length; i++) {
+      const p = ranked.pages[i];
+      const r = cardOf(p.page, loaded);
+      if (!r) break;
+      const sections = p.sections.map(function (d) {
+        const s = r[5][d.doc % 64] || r[5][0];
+        return { url: pageUrl(r[0], s[0]), heading: s[1], snippet: [] };
+      });
+      pages.push({ url: pageUrl(r[0], ''), title: r[1], crumb: r[2], severity: r[3], generated: r[4] === 1, sections: sections, score: p.score });
+    }
+    return pages;
+  }
+
   return {
     /** Starts loading the buckets of what is typed so far: a word's bucket is known from its first two letters. */
     prefetch: function (query) {
@@ -340,8 +413,12 @@ export function createEngine(options) {
           bucket(t).catch(function () {}); // a failed piece is retried by the search itself
         });
     },
-    /** Resolves with { pages: [{ url, title, crumb, severity, sections: [{ url, heading, snippet }] }], missing, partial }. */
-    search: function (query) {
+    /**
+     * Resolves with { pages: [{ url, title, crumb, severity, sections: [{ url, heading, snippet }] }], missing, partial }.
+     * `first`, if given, is called before that with the same answer marked `early` and holding only
+     * the best pages whose cards came with the buckets (no snippets), when the best one's did.
+     */
+    search: function (query, first) {
       const words = queryWords(query);
       if (!words.length) return Promise.resolve({ pages: [], missing: [], partial: false, words: 0 });
       const loaded = new Map();
@@ -352,6 +429,10 @@ export function createEngine(options) {
         })
         .then(function () {
           const ranked = rank(words, loaded, title);
+          if (first) {
+            const known = early(ranked, loaded);
+            if (known.length) first({ pages: known, missing: ranked.missing, partial: ranked.partial, words: words.length, early: true });
+          }
           return describe(ranked).then(function (pages) {
             return { pages: pages, missing: ranked.missing, partial: ranked.partial, words: words.length };
           });

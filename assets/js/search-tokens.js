@@ -9,7 +9,7 @@
  * (`nsq.channel.depth.high`, `queue_depth`, `dd-agent`), each piece also cut at CamelCase humps
  * (`KubePodCrashLooping` -> kube pod crash looping). An identifier yields its parts, the whole joined
  * (`nsqchanneldepthhigh`: the exact alert name) and every run of adjacent parts joined (`crashlooping`,
- * `podcrash`...), so it is found whole, in parts, and as a person would type a piece of it.
+ * `podcrash`...; none with a number part), so it is found whole, in parts, and as a person would type a piece of it.
  */
 
 /** Words too common to tell pages apart; never indexed, dropped from queries. */
@@ -25,6 +25,7 @@ const HUMP = /([\p{Ll}\p{N}])(\p{Lu})|(\p{Lu})(\p{Lu}\p{Ll})/gu;
 const MARKS = /[\u0300-\u036f]/g;
 const ASCII = /^[\x00-\x7f]*$/;
 const PLAIN = /^[a-z0-9]+$/;
+const DIGITS = /^[0-9]+$/;
 
 /** Lower case without accents. */
 export function fold(s) {
@@ -56,13 +57,22 @@ export function wordParts(raw) {
   return parts;
 }
 
-/** Joined forms of an identifier's parts: the whole, and every run of 2+ adjacent parts (up to 6 parts). */
+/**
+ * Joined forms of an identifier's parts: the whole, and every run of 2+ adjacent parts (up to 6
+ * parts) without a part that is a number. A run like `high624` (from `disk.high.624`) is typed by
+ * no one, and one per alert crowded the bucket every query with "high" loads (docs/decisions.md#search-first-result).
+ */
 export function joins(parts) {
   if (parts.length < 2) return [];
   const out = [parts.join('')];
   if (parts.length > 6) return out;
+  const number = parts.map(function (p) {
+    return DIGITS.test(p);
+  });
   for (let len = 2; len < parts.length; len++) {
-    for (let i = 0; i + len <= parts.length; i++) out.push(parts.slice(i, i + len).join(''));
+    for (let i = 0; i + len <= parts.length; i++) {
+      if (number.slice(i, i + len).indexOf(true) < 0) out.push(parts.slice(i, i + len).join(''));
+    }
   }
   return out;
 }

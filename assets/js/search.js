@@ -130,6 +130,8 @@ export function initSearch() {
   };
 
   const render = function (query, answer) {
+    // The same query again (its snippets after its first results): the reader's place in the list stays.
+    const keep = shown === query && activeIndex > 0 ? activeIndex : 0;
     shown = query;
     list.textContent = '';
     options = [];
@@ -165,15 +167,24 @@ export function initSearch() {
         sub.appendChild(snippetEl(s.snippet));
       });
     });
-    list.setAttribute('data-query', query); // which query the list shows (typing re-renders it)
+    // Which query the list shows: data-shown from its first results on, data-query once whole.
+    list.setAttribute('data-shown', query);
+    if (answer.early) list.removeAttribute('data-query');
+    else list.setAttribute('data-query', query);
     const n = answer.pages.length;
+    if (answer.early) {
+      // The best pages, before their snippets: the rest of the answer replaces them.
+      setOpen(true);
+      setActive(Math.min(keep, n - 1));
+      return;
+    }
     if (n && !answer.partial) setStatus(n === 1 ? '1 page' : n + ' pages' + (n === 8 ? ' (best 8)' : ''));
     else if (n) setStatus('No page has every word; closest pages:');
     else setStatus('No results for “' + query + '”');
     if (empty) empty.hidden = true;
     if (!n || answer.partial) showEmpty(answer);
     setOpen(true);
-    setActive(n ? 0 : -1);
+    setActive(n ? Math.min(keep, n - 1) : -1);
   };
 
   let timer;
@@ -184,6 +195,7 @@ export function initSearch() {
       options = [];
       list.textContent = '';
       list.removeAttribute('data-query');
+      list.removeAttribute('data-shown');
       shown = '';
       setOpen(false);
       if (q.length) box.classList.add('is-open');
@@ -193,7 +205,9 @@ export function initSearch() {
     box.classList.add('is-open');
     let answer;
     try {
-      answer = getEngine().search(q);
+      answer = getEngine().search(q, function (early) {
+        if (mine === asked && doc.activeElement === input) render(q, early);
+      });
     } catch (err) {
       answer = Promise.reject(err);
     }

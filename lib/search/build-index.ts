@@ -21,6 +21,10 @@
  * - What a result shows (URL, title, breadcrumb, severity, each section's heading and prose for the
  *   snippet) is in "chunk" pieces of `pagesPerChunk` consecutive pages: a query loads only the
  *   chunks of the pages it shows.
+ * - A page's "card" (the above but the prose) is also under "#" in the buckets of the terms that name it
+ *   exactly (its title key, each alert's whole name), so the query an on-call reader types most, an
+ *   alert's name, shows its first result in one round trip, before the chunk with the snippet
+ *   arrives (docs/decisions.md#search-first-result).
  * - Every piece is a script, `rsSearch("<name>", <JSON>)`, so an offline copy opened from file://
  *   (where fetch() of JSON is refused) loads it with <script src>.
  */
@@ -241,6 +245,8 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
   const docId = new Column(ints(1 << 10), ints);
   const docLength = new Column(ints(1 << 10), ints);
   const docPage = new Column(ints(1 << 10), ints);
+  // Per page: the terms that name it exactly (its title key, its alerts' whole names), whose buckets carry its card.
+  const cardTerms: string[][] = new Array(pages.length);
   // Scratch per term id, zero between uses: a count while a field is counted, then the fields holding it (bits).
   let tf = new Int32Array(1 << 16);
   let mark = new Int32Array(1 << 16);
@@ -295,9 +301,11 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
       count('other', vocab.text(s.other));
       if (n === 0) {
         count('title', vocab.withPairs(page.title));
-        count('exactTitle', [vocab.id(titleKey(page.title))]);
+        const key = titleKey(page.title);
+        count('exactTitle', [vocab.id(key)]);
         count('crumb', vocab.text(page.crumb));
         const alerts = identifierTerms(page.alerts);
+        cardTerms[p] = [key, ...alerts.whole];
         count('alert', vocab.all(alerts.whole));
         count('alertPart', vocab.all(alerts.parts));
         const services = identifierTerms(page.services);
@@ -491,6 +499,23 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
   for (let u = 0; u < used.length; u++) termsIn[bucketOf(usedTerms[u]!, buckets)]!.push(u);
   headKeys.forEach((key, h) => headsIn[bucketOf(key, buckets)]!.push(h));
 
+  // Cards: in the bucket of each term that names a page exactly, what its result shows but the snippet.
+  const cardsIn: number[][] = Array.from({ length: buckets }, () => []);
+  cardTerms.forEach((names, p) => {
+    for (const name of names) {
+      const list = cardsIn[bucketOf(name, buckets)]!;
+      if (list[list.length - 1] !== p) list.push(p);
+    }
+  });
+  const cardEntry = (list: number[]): string =>
+    `"#":{${list
+      .map((p) => {
+        const page = pages[p]!;
+        const sections = page.sections.slice(0, MAX_SECTIONS).map((s, i) => [s.anchor, i === 0 ? '' : s.heading]);
+        return `"${p}":${JSON.stringify([page.url, page.title, page.crumb, page.severity ?? '', page.generated ? 1 : 0, sections])}`;
+      })
+      .join(',')}}`;
+
   const pieces = new Map<string, Buffer>();
   for (let b = 0; b < buckets; b++) {
     const head = `rsSearch("s${b}",{`;
@@ -500,7 +525,9 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
     const keys = headsIn[b]!;
     for (const u of list) size += entryAt[u + 1]! - entryAt[u]! + 1;
     for (const h of keys) size += headEntries[h]!.length + 1;
-    if (list.length + keys.length) size--;
+    const cards = cardsIn[b]!.length ? cardEntry(cardsIn[b]!) : '';
+    if (cards) size += Buffer.byteLength(cards) + 1;
+    if (list.length + keys.length || cards) size--;
     const buf = Buffer.allocUnsafe(size);
     let p = buf.write(head, 0, 'latin1');
     let comma = false;
@@ -514,6 +541,10 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
       if (comma) buf[p++] = 44;
       comma = true;
       p += buf.write(headEntries[h]!, p, 'latin1');
+    }
+    if (cards) {
+      if (comma) buf[p++] = 44;
+      p += buf.write(cards, p, 'utf8');
     }
     buf.write(tail, p, 'latin1');
     pieces.set(`s${b}`, buf);

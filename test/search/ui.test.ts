@@ -1,7 +1,7 @@
 /**
  * The search box as a reader uses it (issue 13), in Chromium against the built site on nginx:
  * Ctrl+K / Cmd+K / `/` open it (not while typing in another field), results grouped by page with
- * breadcrumb and severity badge, "No results" names the missing words and offers the Alerts index
+ * breadcrumb and severity badge (an alert's runbook before the snippets arrive), "No results" names the missing words and offers the Alerts index
  * and the sections, Tab out and Esc close it; on a phone it fills the screen, its input is at least
  * 16 px, it has a close button, and axe finds no violations with it open.
  */
@@ -92,6 +92,36 @@ describe.skipIf(!!skipReason)('the search box', () => {
       await page.keyboard.press('Tab');
       await page.keyboard.press('Tab');
       await page.waitForFunction(() => !document.querySelector('.search')!.classList.contains('is-open'));
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 120_000);
+
+  it("an alert's name shows its runbook before the snippets' piece has arrived, then the snippets; Enter opens it", async () => {
+    const { page, errors, close } = await open(390, 844);
+    try {
+      // The pieces with the snippets (chunks) are held back until the first result has been read.
+      const held: (() => Promise<void>)[] = [];
+      let release = false;
+      await page.route(/\/assets\/search\/c\d+\.[0-9a-f]+\.js$/, (route) => (release ? route.continue() : void held.push(() => route.continue())));
+      await page.keyboard.press('/');
+      await page.fill('#search-input', 'nsq.channel.depth.high');
+      const head = page.locator('#search-results[data-shown="nsq.channel.depth.high"] .search__result--page').first();
+      await head.waitFor();
+      expect(await head.locator('.search__page').textContent()).toBe('A channel is backing up');
+      expect(await head.locator('.search__crumb').textContent()).toBe('Queues (NSQ)');
+      expect(await head.locator('.badge').textContent()).toBe('critical');
+      expect(new URL((await head.getAttribute('href'))!, nginx.origin).pathname).toBe('/queues/backed-up-channel/');
+      expect(await head.locator('.search__snippet mark').count()).toBe(0);
+      expect(await page.getAttribute('#search-results', 'data-query')).toBeNull();
+      expect(held.length).toBeGreaterThan(0);
+      release = true;
+      for (const go of held) await go();
+      await page.locator('#search-results[data-query="nsq.channel.depth.high"] .search__snippet mark').first().waitFor();
+      expect(await page.locator('#search-results .search__result--page .search__page').first().textContent()).toBe('A channel is backing up');
+      expect(await page.getAttribute('#search-results [role="option"] >> nth=0', 'aria-selected')).toBe('true');
+      await Promise.all([page.waitForURL('**/queues/backed-up-channel/'), page.keyboard.press('Enter')]);
       expect(errors).toEqual([]);
     } finally {
       await close();
