@@ -7,20 +7,27 @@
  *   URL of every page, asset and search piece relative to the base path. A new release is a worker
  *   of other bytes, so the browser installs it on the next visit.
  * - `runbooks-offline.zip` at the base path, linked from the home and 404 pages: the whole site,
- *   which works unpacked and opened from file:// (every link made relative, with index.html).
- *   yazl writes it, streaming through zlib's native deflate (docs/decisions.md#archive).
- * Both come from one pass over the files: pages the layout stage already handed to the writer are
- * read back from the new release once, each when the archive reaches it.
+ *   which works unpacked and opened from file:// (every link made relative, with index.html:
+ *   lib/site/file-urls.ts), deflated several files at once and streamed to disk
+ *   (lib/site/archive.ts, docs/decisions.md#archive-cost).
+ * Both come from one pass over the files in name order: pages the layout stage already handed to
+ * the writer are read back from the new release, a few ahead of the archive.
  * Reads: every file of the release (pages already written are read back). Writes: the files `sw.js`
  * and `runbooks-offline.zip`.
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import type Metalsmith from 'metalsmith';
 import { bundleScript } from '../lib/site/bundle.ts';
 import type { BuildContext } from '../lib/core/context.ts';
-import { ARCHIVE, ARCHIVE_ROOT, builtDay, fileUrlRewriter, leftOffline, offlineEnabled, offlineUrls, WORKER, WORKER_SOURCE, type OfflineManifest } from '../lib/site/offline.ts';
+import { ZipArchive } from '../lib/site/archive.ts';
+import { fileUrlRewriter } from '../lib/site/file-urls.ts';
+import { ARCHIVE, ARCHIVE_ROOT, builtDay, leftOffline, offlineEnabled, offlineUrls, WORKER, WORKER_SOURCE, type OfflineManifest } from '../lib/site/offline.ts';
+
+/** zlib's level, and how many files are read ahead of the archive, each into a buffer of its own (docs/decisions.md#archive-cost). */
+const LEVEL = 6;
+const READ_AHEAD = 32;
+const READ_BUFFER = 128 * 1024;
 
 export default function offline(ctx: BuildContext): Metalsmith.Plugin {
   return async function offline(files, metalsmith) {
@@ -29,38 +36,46 @@ export default function offline(ctx: BuildContext): Metalsmith.Plugin {
     await ctx.writer?.flushed();
     const day = builtDay(ctx.now);
     const { ZipFile } = await import('yazl'); // loaded only by a build that makes the archive
-    const zip = new ZipFile();
-    const entry = { mtime: new Date(`${day}T00:00:00Z`), mode: 0o100644 };
-    zip.addBuffer(Buffer.from(`Offline copy of the runbooks, made ${day}.\nOpen index.html in a web browser. Search, links and environment tabs work without a network.\n`), `${ARCHIVE_ROOT}/README.txt`, entry);
+    const zip = new ZipArchive(ZipFile, { level: LEVEL, mtime: new Date(`${day}T00:00:00Z`) });
+    // Streamed into the release as it is made; a build without a writer (a check, a test) keeps it in memory.
+    const inMemory = ctx.writer ? undefined : collect(zip.output);
+    ctx.writer?.writeStream(ARCHIVE, zip.output);
     const digest = crypto.createHash('sha256');
     const keys = Object.keys(files).sort();
-    // The archive is drained while it is written and each file is read back only when yazl reaches it,
-    // so one page at a time is in memory, not the whole site (docs/decisions.md#archive-memory).
-    const chunks: Buffer[] = [];
-    const drained = new Promise<void>((resolve, reject) => {
-      zip.once('error', reject);
-      zip.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk)).once('end', resolve).once('error', reject);
-    });
+    const included = keys.map((key) => key.split(path.sep).join('/')).filter((rel) => !leftOffline(rel));
+    // A page written already is read back into the buffer of its slot, which it reuses once the page is in the archive.
+    const slots = Array.from({ length: READ_AHEAD }, () => Buffer.allocUnsafe(READ_BUFFER));
+    const read = (rel: string, slot: Buffer): Promise<Buffer> => {
+      const file = files[rel.split('/').join(path.sep)]!;
+      return !file.contents.length && ctx.writer ? ctx.writer.readBackInto(rel, slot).catch(() => file.contents) : Promise.resolve(file.contents);
+    };
     const rewrite = fileUrlRewriter(ctx.base, day);
-    for (const key of keys) {
-      const rel = key.split(path.sep).join('/');
-      if (leftOffline(rel)) continue;
-      const file = files[key]!;
-      // yazl calls these one after another in the order added, so the digest sees the files in key order.
-      zip.addReadStreamLazy(`${ARCHIVE_ROOT}/${rel}`, entry, (done) => {
-        const read = !file.contents.length && ctx.writer ? ctx.writer.readBack(rel).catch(() => file.contents) : Promise.resolve(file.contents);
-        read.then((contents) => {
-          digest.update(`${rel}\n${contents.length}\n`).update(contents);
-          if (rel.endsWith('.html')) contents = Buffer.from(rewrite(contents.toString('utf8'), rel));
-          done(null, Readable.from([contents], { objectMode: false }));
-        }, (err: unknown) => done(err as Error, undefined as never));
-      });
+    const reads: (Promise<Buffer> | undefined)[] = [];
+    try {
+      await zip.add(`${ARCHIVE_ROOT}/README.txt`, Buffer.from(`Offline copy of the runbooks, made ${day}.\nOpen index.html in a web browser. Search, links and environment tabs work without a network.\n`));
+      for (let i = 0; i < included.length; i++) {
+        while (reads.length < Math.min(included.length, i + READ_AHEAD)) reads.push(read(included[reads.length]!, slots[reads.length % READ_AHEAD]!));
+        const rel = included[i]!;
+        let contents = await reads[i]!;
+        reads[i] = undefined;
+        digest.update(`${rel}\n${contents.length}\n`).update(contents);
+        if (rel.endsWith('.html')) contents = rewrite(contents, rel);
+        await zip.add(`${ARCHIVE_ROOT}/${rel}`, contents);
+      }
+      await zip.end();
+    } finally {
+      await zip.close();
     }
-    zip.end();
-    await drained;
     const manifest: OfflineManifest = { release: digest.digest('hex').slice(0, 16), built: day, urls: offlineUrls(keys) };
     files[WORKER] = { contents: Buffer.concat([Buffer.from(`self.RS_MANIFEST=${JSON.stringify(manifest)};\n`), bundleScript(path.join(ctx.assetsDir, WORKER_SOURCE))]), mode: '0644' };
-    files[ARCHIVE] = { contents: Buffer.concat(chunks), mode: '0644' };
-    debug('release %s: %d URLs for the worker, %s of %d bytes', manifest.release, manifest.urls.length, ARCHIVE, files[ARCHIVE].contents.length);
+    // When streamed to the release, the file is only named here (the writer's finish waits for it).
+    files[ARCHIVE] = { contents: inMemory ? Buffer.concat(await inMemory) : Buffer.alloc(0), mode: '0644' };
+    debug('release %s: %d URLs for the worker, %s', manifest.release, manifest.urls.length, ARCHIVE);
   };
+}
+
+async function collect(stream: NodeJS.ReadableStream): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return chunks;
 }

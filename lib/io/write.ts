@@ -12,9 +12,10 @@
  * left; and the release `build` pointed at before a build is always kept.
  */
 import { spawn } from 'node:child_process';
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type Metalsmith from 'metalsmith';
 import { killPoint } from './kill-point.ts';
 import { currentRelease, swapSymlink, timestampId } from './release.ts';
@@ -123,6 +124,19 @@ export class ReleaseWriter {
     this.pending.add(task);
   }
 
+  /** Starts writing one file from a stream (the offline archive, as it is made); returns at once. */
+  writeStream(name: string, source: NodeJS.ReadableStream): void {
+    this.written.add(name);
+    const file = path.join(this.staging, name);
+    const task: Promise<void> = this.folder(path.dirname(file))
+      .then(() => pipeline(source, createWriteStream(file, { mode: 0o644 })))
+      .catch((err) => {
+        this.failure ??= err;
+      })
+      .finally(() => this.pending.delete(task));
+    this.pending.add(task);
+  }
+
   /**
    * Writes the files not written yet (or changed since) and the manifest, gives the release its
    * name, swaps the destination to it, then removes older releases and leftovers. Throws WriteError
@@ -156,9 +170,25 @@ export class ReleaseWriter {
     if (this.failure) throw this.failure;
   }
 
-  /** A file handed over already, read back from the release being written (after flushed()). */
-  readBack(name: string): Promise<Buffer> {
-    return fs.readFile(path.join(this.staging, name));
+  /**
+   * A file handed over already, read back from the release being written (after flushed()), into
+   * `into` (a view of it) when it fits, so a reader can reuse its buffers.
+   */
+  async readBackInto(name: string, into: Buffer): Promise<Buffer> {
+    const fh = await fs.open(path.join(this.staging, name), 'r');
+    try {
+      const { size } = await fh.stat();
+      const buffer = size <= into.length ? into : Buffer.allocUnsafe(size);
+      let at = 0;
+      while (at < size) {
+        const { bytesRead } = await fh.read(buffer, at, size - at, at);
+        if (!bytesRead) break;
+        at += bytesRead;
+      }
+      return buffer.subarray(0, at);
+    } finally {
+      await fh.close();
+    }
   }
 
   /**

@@ -1,0 +1,123 @@
+/**
+ * A zip archive written as it is filled: each file is deflated on a worker thread (the second core)
+ * while the build reads and rewrites the next ones, and handed to yazl in the order added, so the
+ * archive's bytes do not depend on timing. yazl's output is streamed to disk by the caller; adding
+ * waits while too many files are in flight or too much output is not drained, so a few files are
+ * in memory, not the site (docs/decisions.md#archive-cost).
+ */
+import { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import type { ZipFile } from 'yazl';
+
+// Added to yazl by patches/yazl+3.3.1.patch: an entry deflated by the caller, with its CRC and size.
+declare module 'yazl' {
+  interface ZipFile {
+    addDeflatedBuffer(compressed: Buffer, metadataPath: string, options: { mtime: Date; mode: number; uncompressedSize: number; crc32: number }): void;
+  }
+}
+
+export interface ArchiveOptions {
+  /** zlib's level, 1 (fastest) to 9 (smallest). */
+  level: number;
+  /** Every entry's date: a fixed one, so two builds of the same input make the same archive. */
+  mtime: Date;
+}
+
+/** Files sent to the worker and not yet in the archive, at most. */
+const IN_FLIGHT = 32;
+/** Bytes of archive not yet taken by the reader before add() waits. */
+const UNDRAINED_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * The worker: zlib per file, synchronously (per small file, zlib's own thread pool cost more CPU
+ * than the deflating). Plain JavaScript given as a string, so the build's bundle needs no second
+ * entry point.
+ */
+const DEFLATER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const zlib = require('node:zlib');
+parentPort.on('message', ({ id, contents }) => {
+  try {
+    // A copy of exactly its bytes, moved (not cloned with the whole slab a small Buffer may sit in).
+    const bytes = new Uint8Array(zlib.deflateRawSync(contents, { level: workerData.level }));
+    parentPort.postMessage({ id, crc: zlib.crc32(contents), bytes }, [bytes.buffer]);
+  } catch (err) {
+    parentPort.postMessage({ id, error: String(err && err.message || err) });
+  }
+});
+`;
+
+interface Deflated {
+  id: number;
+  crc?: number;
+  bytes?: Uint8Array;
+  error?: string;
+}
+
+export class ZipArchive {
+  /** The archive's bytes, to be drained by the caller while files are added. */
+  readonly output: NodeJS.ReadableStream;
+  private readonly zip: ZipFile;
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve: (d: Deflated) => void; reject: (err: Error) => void }>();
+  private nextId = 0;
+  /** Files added and not yet in the archive, oldest first; each waits for the one before. */
+  private readonly queue: Promise<void>[] = [];
+  private last: Promise<void> = Promise.resolve();
+
+  constructor(ZipFileClass: typeof ZipFile, private readonly options: ArchiveOptions) {
+    this.zip = new ZipFileClass();
+    this.output = this.zip.outputStream;
+    this.worker = new Worker(DEFLATER, { eval: true, workerData: { level: options.level } });
+    this.worker.unref(); // never what keeps a finished build's process alive
+    this.worker.on('message', (d: Deflated) => {
+      const w = this.waiting.get(d.id);
+      this.waiting.delete(d.id);
+      if (d.error !== undefined) w?.reject(new Error(`could not compress a file of the offline copy: ${d.error}`));
+      else w?.resolve(d);
+    });
+    this.worker.on('error', (err) => this.failAll(err));
+    this.worker.on('exit', (code) => this.failAll(new Error(`the offline copy's compressor stopped (exit code ${code})`)));
+  }
+
+  /** Adds a file (its bytes are copied at once, so they may be reused); waits while the archive is behind. */
+  async add(name: string, contents: Buffer): Promise<void> {
+    const id = this.nextId++;
+    const size = contents.length;
+    const deflated = new Promise<Deflated>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    // Exactly these bytes, moved to the worker: a view's whole backing buffer would be cloned otherwise.
+    const copy = new Uint8Array(contents);
+    this.worker.postMessage({ id, contents: copy }, [copy.buffer]);
+    const previous = this.last;
+    this.last = Promise.all([deflated, previous]).then(([d]) => {
+      const bytes = Buffer.from(d.bytes!.buffer, d.bytes!.byteOffset, d.bytes!.byteLength);
+      this.zip.addDeflatedBuffer(bytes, name, { mtime: this.options.mtime, mode: 0o100644, uncompressedSize: size, crc32: d.crc! });
+    });
+    this.last.catch(() => undefined); // a failure is thrown by add() or end(), whichever awaits it first
+    this.queue.push(this.last);
+    while (this.queue.length >= IN_FLIGHT) await this.queue.shift();
+    const out = this.output;
+    while (out instanceof Readable && out.readableLength > UNDRAINED_LIMIT && !out.destroyed) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Waits for every file, then writes the central directory; the output ends after it. */
+  async end(): Promise<void> {
+    try {
+      await this.last;
+      this.zip.end();
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Stops the worker (after end(), or when the build gives up). */
+  async close(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+
+  private failAll(err: Error): void {
+    for (const w of this.waiting.values()) w.reject(err);
+    this.waiting.clear();
+  }
+}
