@@ -11,7 +11,8 @@
  *   lib/site/file-urls.ts), deflated several files at once and streamed to disk
  *   (lib/site/archive.ts, docs/decisions.md#archive-cost).
  * Both come from one pass over the files in name order: pages the layout stage already handed to
- * the writer are read back from the new release, a few ahead of the archive.
+ * the writer are read back from the new release, each once it is on disk (the archive is made while
+ * the last pages are still being written), a few ahead of the archive.
  * Reads: every file of the release (pages already written are read back). Writes: the files `sw.js`
  * and `runbooks-offline.zip`.
  */
@@ -33,7 +34,6 @@ export default function offline(ctx: BuildContext): Metalsmith.Plugin {
   return async function offline(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:offline');
     if (!offlineEnabled(ctx)) return;
-    await ctx.writer?.flushed();
     const day = builtDay(ctx.now);
     const { ZipFile } = await import('yazl'); // loaded only by a build that makes the archive
     const zip = new ZipArchive(ZipFile, { level: LEVEL, mtime: new Date(`${day}T00:00:00Z`) });

@@ -90,8 +90,8 @@ export class ReleaseWriter {
   private readonly staging: string;
   private readonly releases: string;
   private renamed = false;
-  /** Files handed over already (a stage hands a file over only once no later stage changes it). */
-  private readonly written = new Set<string>();
+  /** Files handed over already (a stage hands a file over only once no later stage changes it), each settled once on disk or failed. */
+  private readonly written = new Map<string, Promise<void>>();
   private readonly folders = new Map<string, Promise<unknown>>();
   private readonly pending = new Set<Promise<void>>();
   private readonly waiting: (() => void)[] = [];
@@ -107,8 +107,6 @@ export class ReleaseWriter {
 
   /** Starts writing one file (path relative to the site root), given whole or in pieces; returns at once. */
   write(name: string, contents: Buffer | Buffer[]): void {
-    this.written.add(name);
-    if (this.written.size === 10) killPoint('build:mid-write');
     const file = path.join(this.staging, name);
     const task = this.slot()
       .then(() => this.folder(path.dirname(file)))
@@ -122,11 +120,12 @@ export class ReleaseWriter {
         this.pending.delete(task);
       });
     this.pending.add(task);
+    this.written.set(name, task);
+    if (this.written.size === 10) killPoint('build:mid-write');
   }
 
   /** Starts writing one file from a stream (the offline archive, as it is made); returns at once. */
   writeStream(name: string, source: NodeJS.ReadableStream): void {
-    this.written.add(name);
     const file = path.join(this.staging, name);
     const task: Promise<void> = this.folder(path.dirname(file))
       .then(() => pipeline(source, createWriteStream(file, { mode: 0o644 })))
@@ -135,6 +134,7 @@ export class ReleaseWriter {
       })
       .finally(() => this.pending.delete(task));
     this.pending.add(task);
+    this.written.set(name, task);
   }
 
   /**
@@ -164,17 +164,14 @@ export class ReleaseWriter {
     return { releaseDir: this.dir, files: names.length };
   }
 
-  /** Resolves once every file handed over so far is on disk, for a stage that reads them back (the offline copy). */
-  async flushed(): Promise<void> {
-    await this.settle();
-    if (this.failure) throw this.failure;
-  }
-
   /**
-   * A file handed over already, read back from the release being written (after flushed()), into
-   * `into` (a view of it) when it fits, so a reader can reuse its buffers.
+   * A file handed over already, read back from the release being written once it is on disk (the
+   * offline copy reads each page as soon as it is written, not after them all), into `into` (a view
+   * of it) when it fits, so a reader can reuse its buffers.
    */
   async readBackInto(name: string, into: Buffer): Promise<Buffer> {
+    await this.written.get(name);
+    if (this.failure) throw this.failure;
     const fh = await fs.open(path.join(this.staging, name), 'r');
     try {
       const { size } = await fh.stat();
