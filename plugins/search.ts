@@ -12,7 +12,12 @@
  *   MiniSearch         0.09 s             724 KB               8.4 s                 1 of 22 (site)
  *   Pagefind           4.1 s CPU          113 KB               2.8 s                 200/200 sampled
  *   ours, before       10.0 s wall        39.7 KB, 8 requests  8.5 s                 1000/1000
- *   ours, now          5.7 s wall         40.5 KB, 7 requests  7.2 s                 1000/1000
+ *   ours, 2nd pass     5.7 s wall         40.5 KB, 7 requests  7.2 s                 1000/1000
+ *   ours, now          1.6 s wall         40.2 KB, 8 requests  1.75 s (0.74 s typed) 1000/1000
+ *
+ * (Last row: another run, medians of 3 at load 10-11, where the revision before it took 2.27 s, 1.0 s
+ * of it from the query typed: the first result now comes from the cards in the buckets, before the
+ * snippets; docs/decisions.md#search-first-result.)
  *
  * Every piece is named `<piece>.<hash>.js`, one hash for the whole index: a page always loads the
  * pieces of its own release, and nginx serves them `immutable` like every fingerprinted asset.
@@ -33,7 +38,7 @@ import { splitSections } from '../lib/search/sections.ts';
 export const PIECES_DIR = 'assets/search/';
 
 export interface SearchMetadata {
-  /** `v2 <hash> <buckets> <pagesPerChunk>`: what the browser needs to name the pieces. */
+  /** `v2 <hash> <buckets> <pagesPerChunk> <cardPieces>`: what the browser needs to name the pieces. */
   config: string;
 }
 
@@ -88,7 +93,7 @@ export default function search(ctx: BuildContext): Metalsmith.Plugin {
       bytes += contents.length;
       files[`${PIECES_DIR}${name}.${digest}.js`] = { contents, mode: '0644' };
     }
-    const meta: SearchMetadata = { config: `v2 ${digest} ${index.buckets} ${index.pagesPerChunk}` };
+    const meta: SearchMetadata = { config: `v2 ${digest} ${index.buckets} ${index.pagesPerChunk} ${index.cardPieces}` };
     metalsmith.metadata({ search: meta });
     debug('%d pages, %d docs, %d terms, %d pieces, %d bytes', index.stats.pages, index.stats.docs, index.stats.terms, index.pieces.size, bytes);
   };

@@ -11,7 +11,7 @@
  * (`nsq.channel.depth.high`) matches as a whole or by all its parts. Every word must be found on a
  * page (its sections may share them); pages are ranked by the sum of the build's scores.
  */
-import { bucketOf, queryWords, titleKey, wordSpans } from './search-tokens.js';
+import { bucketOf, cardPieceOf, queryWords, titleKey, wordParts, wordSpans } from './search-tokens.js';
 
 const MAX_PAGES = 8;
 const SECTIONS_PER_PAGE = 3;
@@ -39,7 +39,7 @@ function headVariants(t) {
 
 /**
  * @param {{ config: string, scriptUrl: string, load?: (url: string) => void }} options
- *   config: `v2 <hash> <buckets> <pagesPerChunk>` from the page; scriptUrl: this bundle's URL.
+ *   config: `v2 <hash> <buckets> <pagesPerChunk> [<cardPieces>]` from the page; scriptUrl: this bundle's URL.
  */
 export function createEngine(options) {
   const parts = options.config.split(' ');
@@ -47,6 +47,7 @@ export function createEngine(options) {
   const hash = parts[1];
   const buckets = Number(parts[2]);
   const perChunk = Number(parts[3]);
+  const cardPieces = Number(parts[4]) || 0;
   const base = new URL('../', options.scriptUrl);
   const pieces = new Map();
   const waiting = new Map();
@@ -102,8 +103,7 @@ export function createEngine(options) {
     let keys = sortedKeys.get(data);
     if (!keys) {
       keys = Object.keys(data).filter(function (key) {
-        const c = key.charCodeAt(0);
-        return c !== 126 && c !== 35; /* ~ head-typo key, # cards */
+        return key.charCodeAt(0) !== 126; /* ~ head-typo key */
       });
       keys.sort();
       sortedKeys.set(data, keys);
@@ -375,23 +375,44 @@ export function createEngine(options) {
     });
   }
 
-  /** A page's card (url, title, crumb, severity, generated, [anchor, heading] per section) from a loaded bucket. */
-  function cardOf(page, loaded) {
-    let card;
-    loaded.forEach(function (data) {
-      (Array.isArray(data) ? data : [data]).forEach(function (d) {
-        if (!card && d['#'] && d['#'][page]) card = d['#'][page];
-      });
+  /**
+   * The card pieces of what may name a page exactly: the query as a title, and each word as an
+   * alert's whole name (an identifier joined, or a single word).
+   */
+  function cardNames(words, title) {
+    if (!cardPieces) return [];
+    const names = new Set([title]);
+    words.forEach(function (w) {
+      names.add(w.joined || wordParts(w.raw).join(''));
     });
-    return card;
+    return Array.from(names, function (n) {
+      return 'k' + cardPieceOf(n, cardPieces);
+    });
   }
 
-  /** The best pages whose cards came with the buckets, in order, up to the first that did not. */
-  function early(ranked, loaded) {
+  /** Loads the card pieces beside the buckets; one that fails only means no early result. */
+  function loadCards(words, title, cards) {
+    return Promise.all(
+      cardNames(words, title).map(function (name) {
+        return piece(name).then(
+          function (data) {
+            cards.push(data);
+          },
+          function () {},
+        );
+      }),
+    );
+  }
+
+  /** The best pages whose cards came beside the buckets, in order, up to the first that did not. */
+  function early(ranked, cards) {
     const pages = [];
     for (let i = 0; i < ranked.pages.length; i++) {
       const p = ranked.pages[i];
-      const r = cardOf(p.page, loaded);
+      let r;
+      cards.forEach(function (data) {
+        r = r || data[p.page];
+      });
       if (!r) break;
       const sections = p.sections.map(function (d) {
         const s = r[5][d.doc % 64] || r[5][0];
@@ -412,6 +433,9 @@ export function createEngine(options) {
         .forEach(function (t) {
           bucket(t).catch(function () {}); // a failed piece is retried by the search itself
         });
+      cardNames(words, titleKey(query)).forEach(function (name) {
+        piece(name).catch(function () {});
+      });
     },
     /**
      * Resolves with { pages: [{ url, title, crumb, severity, sections: [{ url, heading, snippet }] }], missing, partial }.
@@ -423,14 +447,15 @@ export function createEngine(options) {
       if (!words.length) return Promise.resolve({ pages: [], missing: [], partial: false, words: 0 });
       const loaded = new Map();
       const title = titleKey(query);
-      return loadTerms(allTerms(words).concat(title), loaded)
+      const cards = [];
+      return Promise.all([loadTerms(allTerms(words).concat(title), loaded), first ? loadCards(words, title, cards) : null])
         .then(function () {
           return loadVariants(words, loaded);
         })
         .then(function () {
           const ranked = rank(words, loaded, title);
           if (first) {
-            const known = early(ranked, loaded);
+            const known = early(ranked, cards);
             if (known.length) first({ pages: known, missing: ranked.missing, partial: ranked.partial, words: words.length, early: true });
           }
           return describe(ranked).then(function (pages) {

@@ -17,3 +17,4 @@ export function queryWords(query: string): QueryWord[];
 export function titleKey(text: string): string;
 export function wordSpans(text: string): { start: number; end: number; parts: string[] }[];
 export function bucketOf(term: string, buckets: number): number;
+export function cardPieceOf(term: string, pieces: number): number;

@@ -140,3 +140,13 @@ export function bucketOf(term, buckets) {
   }
   return h % buckets;
 }
+
+/** FNV-1a of a whole term: which card piece holds the cards of the pages it names exactly. */
+export function cardPieceOf(term, pieces) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < term.length; i++) {
+    h ^= term.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % pieces;
+}

@@ -21,14 +21,14 @@
  * - What a result shows (URL, title, breadcrumb, severity, each section's heading and prose for the
  *   snippet) is in "chunk" pieces of `pagesPerChunk` consecutive pages: a query loads only the
  *   chunks of the pages it shows.
- * - A page's "card" (the above but the prose) is also under "#" in the buckets of the terms that name it
- *   exactly (its title key, each alert's whole name), so the query an on-call reader types most, an
- *   alert's name, shows its first result in one round trip, before the chunk with the snippet
- *   arrives (docs/decisions.md#search-first-result).
+ * - A page's "card" (the above but the prose) is also in a "k" piece chosen by a hash of each whole
+ *   term that names it exactly (its title key, each alert's whole name), which the browser loads
+ *   beside the buckets: the query an on-call reader types most, an alert's name, shows its first
+ *   result in one round trip, before the chunk with the snippet (docs/decisions.md#search-first-result).
  * - Every piece is a script, `rsSearch("<name>", <JSON>)`, so an offline copy opened from file://
  *   (where fetch() of JSON is refused) loads it with <script src>.
  */
-import { bucketOf, indexTerms, queryWords, rawWords, titleKey, wordParts } from './tokenize.ts';
+import { bucketOf, cardPieceOf, indexTerms, queryWords, rawWords, titleKey, wordParts } from './tokenize.ts';
 
 export interface IndexSection {
   /** The h2's id; '' for the page itself. */
@@ -93,12 +93,14 @@ const HEAD_TYPO = { min: 4, max: 20, perKey: 6 } as const;
 const SNIPPET_CHARS = 1500;
 const BUCKET_BYTES = 12_000;
 const CHUNK_BYTES = 12_000;
+const CARD_BYTES = 4_000;
 
 export interface SearchPieces {
   /** Piece name ("s3", "c12") -> its script, UTF-8. */
   pieces: Map<string, Buffer>;
   buckets: number;
   pagesPerChunk: number;
+  cardPieces: number;
   stats: { pages: number; docs: number; terms: number };
 }
 
@@ -499,23 +501,6 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
   for (let u = 0; u < used.length; u++) termsIn[bucketOf(usedTerms[u]!, buckets)]!.push(u);
   headKeys.forEach((key, h) => headsIn[bucketOf(key, buckets)]!.push(h));
 
-  // Cards: in the bucket of each term that names a page exactly, what its result shows but the snippet.
-  const cardsIn: number[][] = Array.from({ length: buckets }, () => []);
-  cardTerms.forEach((names, p) => {
-    for (const name of names) {
-      const list = cardsIn[bucketOf(name, buckets)]!;
-      if (list[list.length - 1] !== p) list.push(p);
-    }
-  });
-  const cardEntry = (list: number[]): string =>
-    `"#":{${list
-      .map((p) => {
-        const page = pages[p]!;
-        const sections = page.sections.slice(0, MAX_SECTIONS).map((s, i) => [s.anchor, i === 0 ? '' : s.heading]);
-        return `"${p}":${JSON.stringify([page.url, page.title, page.crumb, page.severity ?? '', page.generated ? 1 : 0, sections])}`;
-      })
-      .join(',')}}`;
-
   const pieces = new Map<string, Buffer>();
   for (let b = 0; b < buckets; b++) {
     const head = `rsSearch("s${b}",{`;
@@ -525,9 +510,7 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
     const keys = headsIn[b]!;
     for (const u of list) size += entryAt[u + 1]! - entryAt[u]! + 1;
     for (const h of keys) size += headEntries[h]!.length + 1;
-    const cards = cardsIn[b]!.length ? cardEntry(cardsIn[b]!) : '';
-    if (cards) size += Buffer.byteLength(cards) + 1;
-    if (list.length + keys.length || cards) size--;
+    if (list.length + keys.length) size--;
     const buf = Buffer.allocUnsafe(size);
     let p = buf.write(head, 0, 'latin1');
     let comma = false;
@@ -541,10 +524,6 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
       if (comma) buf[p++] = 44;
       comma = true;
       p += buf.write(headEntries[h]!, p, 'latin1');
-    }
-    if (cards) {
-      if (comma) buf[p++] = 44;
-      p += buf.write(cards, p, 'utf8');
     }
     buf.write(tail, p, 'latin1');
     pieces.set(`s${b}`, buf);
@@ -561,12 +540,29 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
       page.sections.slice(0, MAX_SECTIONS).map((s, i) => [s.anchor, i === 0 ? '' : s.heading, snippetText(i === 0 ? [page.description ?? '', s.text].filter(Boolean).join(' ') : s.text)]),
     ]),
   );
+  // Cards: what a result shows but the snippet, in small pieces by a hash of the whole term that
+  // names the page exactly (its title key, its alerts' whole names), fetched beside the buckets.
+  const cards = pages.map((page) =>
+    JSON.stringify([page.url, page.title, page.crumb, page.severity ?? '', page.generated ? 1 : 0, page.sections.slice(0, MAX_SECTIONS).map((s, i) => [s.anchor, i === 0 ? '' : s.heading])]),
+  );
+  let cardBytes = 0;
+  cardTerms.forEach((names, p) => (cardBytes += names.length * cards[p]!.length));
+  const cardPieces = Math.max(1, Math.ceil(cardBytes / CARD_BYTES));
+  const cardsIn: number[][] = Array.from({ length: cardPieces }, () => []);
+  cardTerms.forEach((names, p) => {
+    for (const name of names) {
+      const list = cardsIn[cardPieceOf(name, cardPieces)]!;
+      if (list[list.length - 1] !== p) list.push(p);
+    }
+  });
+  cardsIn.forEach((list, k) => pieces.set(`k${k}`, Buffer.from(piece(`k${k}`, `{${list.map((p) => `"${p}":${cards[p]!}`).join(',')}}`))));
+
   const avgRecord = records.length ? records.reduce((sum, r) => sum + r.length, 0) / records.length : 1;
   const pagesPerChunk = Math.max(1, Math.floor(CHUNK_BYTES / avgRecord));
   for (let c = 0; c * pagesPerChunk < records.length; c++) {
     pieces.set(`c${c}`, Buffer.from(piece(`c${c}`, `[${records.slice(c * pagesPerChunk, (c + 1) * pagesPerChunk).join(',')}]`)));
   }
-  return { pieces, buckets, pagesPerChunk, stats: { pages: pages.length, docs: n, terms: used.length } };
+  return { pieces, buckets, pagesPerChunk, cardPieces, stats: { pages: pages.length, docs: n, terms: used.length } };
 }
 
 function piece(name: string, json: string): string {
