@@ -1,7 +1,7 @@
 /**
- * A zip archive written as it is filled: each file is deflated on a worker thread (the second core)
- * while the build reads and rewrites the next ones, and handed to yazl in the order added, so the
- * archive's bytes do not depend on timing. yazl's output is streamed to disk by the caller; adding
+ * A zip archive written as it is filled: files are deflated on a worker thread (the second core),
+ * in batches, while the build reads and rewrites the next ones, and handed to yazl in the order
+ * added, so the archive's bytes do not depend on timing. yazl's output is streamed to disk by the caller; adding
  * waits while too many files are in flight or too much output is not drained, so a few files are
  * in memory, not the site (docs/decisions.md#archive-cost).
  */
@@ -23,35 +23,59 @@ export interface ArchiveOptions {
   mtime: Date;
 }
 
-/** Files sent to the worker and not yet in the archive, at most. */
-const IN_FLIGHT = 32;
+/** Files go to the worker in batches of up to this many bytes (or BATCH_FILES files): one message each way a batch, not a file. */
+const BATCH_BYTES = 512 * 1024;
+const BATCH_FILES = 256;
+/** Batches sent to the worker and not yet in the archive, at most. */
+const IN_FLIGHT = 4;
 /** Bytes of archive not yet taken by the reader before add() waits. */
 const UNDRAINED_LIMIT = 8 * 1024 * 1024;
 
 /**
  * The worker: zlib per file, synchronously (per small file, zlib's own thread pool cost more CPU
- * than the deflating). Plain JavaScript given as a string, so the build's bundle needs no second
- * entry point.
+ * than the deflating). A batch is one buffer of files back to back; the answer is one buffer of
+ * their deflated bytes back to back, with each one's CRC and length. Plain JavaScript given as a
+ * string, so the build's bundle needs no second entry point.
  */
 const DEFLATER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const zlib = require('node:zlib');
-parentPort.on('message', ({ id, contents }) => {
+parentPort.on('message', ({ id, buffer, sizes }) => {
   try {
-    // A copy of exactly its bytes, moved (not cloned with the whole slab a small Buffer may sit in).
-    const bytes = new Uint8Array(zlib.deflateRawSync(contents, { level: workerData.level }));
-    parentPort.postMessage({ id, crc: zlib.crc32(contents), bytes }, [bytes.buffer]);
+    const input = Buffer.from(buffer);
+    const parts = [], crcs = [], lengths = [];
+    let at = 0;
+    for (const size of sizes) {
+      const file = input.subarray(at, at + size);
+      at += size;
+      const deflated = zlib.deflateRawSync(file, { level: workerData.level });
+      parts.push(deflated);
+      crcs.push(zlib.crc32(file));
+      lengths.push(deflated.length);
+    }
+    const out = Buffer.concat(parts);
+    const bytes = new Uint8Array(out.length);
+    bytes.set(out);
+    parentPort.postMessage({ id, bytes, crcs, lengths }, [bytes.buffer]);
   } catch (err) {
-    parentPort.postMessage({ id, error: String(err && err.message || err) });
+    parentPort.postMessage({ id, error: String((err && err.message) || err) });
   }
 });
 `;
 
 interface Deflated {
   id: number;
-  crc?: number;
   bytes?: Uint8Array;
+  crcs?: number[];
+  lengths?: number[];
   error?: string;
+}
+
+interface Batch {
+  buffer: Buffer<ArrayBuffer>;
+  used: number;
+  names: string[];
+  sizes: number[];
 }
 
 export class ZipArchive {
@@ -61,7 +85,8 @@ export class ZipArchive {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, { resolve: (d: Deflated) => void; reject: (err: Error) => void }>();
   private nextId = 0;
-  /** Files added and not yet in the archive, oldest first; each waits for the one before. */
+  private batch: Batch | undefined;
+  /** Batches sent and not yet in the archive, oldest first; each waits for the one before. */
   private readonly queue: Promise<void>[] = [];
   private last: Promise<void> = Promise.resolve();
 
@@ -82,27 +107,20 @@ export class ZipArchive {
 
   /** Adds a file (its bytes are copied at once, so they may be reused); waits while the archive is behind. */
   async add(name: string, contents: Buffer): Promise<void> {
-    const id = this.nextId++;
-    const size = contents.length;
-    const deflated = new Promise<Deflated>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    // Exactly these bytes, moved to the worker: a view's whole backing buffer would be cloned otherwise.
-    const copy = new Uint8Array(contents);
-    this.worker.postMessage({ id, contents: copy }, [copy.buffer]);
-    const previous = this.last;
-    this.last = Promise.all([deflated, previous]).then(([d]) => {
-      const bytes = Buffer.from(d.bytes!.buffer, d.bytes!.byteOffset, d.bytes!.byteLength);
-      this.zip.addDeflatedBuffer(bytes, name, { mtime: this.options.mtime, mode: 0o100644, uncompressedSize: size, crc32: d.crc! });
-    });
-    this.last.catch(() => undefined); // a failure is thrown by add() or end(), whichever awaits it first
-    this.queue.push(this.last);
-    while (this.queue.length >= IN_FLIGHT) await this.queue.shift();
-    const out = this.output;
-    while (out instanceof Readable && out.readableLength > UNDRAINED_LIMIT && !out.destroyed) await new Promise((resolve) => setImmediate(resolve));
+    if (this.batch && this.batch.used + contents.length > this.batch.buffer.length) await this.send();
+    // A buffer of its own (never a slice of Node's shared pool), so it can be moved to the worker.
+    this.batch ??= { buffer: Buffer.allocUnsafeSlow(Math.max(BATCH_BYTES, contents.length)), used: 0, names: [], sizes: [] };
+    const batch = this.batch;
+    batch.used += contents.copy(batch.buffer, batch.used);
+    batch.names.push(name);
+    batch.sizes.push(contents.length);
+    if (batch.names.length >= BATCH_FILES) await this.send();
   }
 
   /** Waits for every file, then writes the central directory; the output ends after it. */
   async end(): Promise<void> {
     try {
+      if (this.batch) await this.send();
       await this.last;
       this.zip.end();
     } finally {
@@ -114,6 +132,31 @@ export class ZipArchive {
   async close(): Promise<void> {
     this.worker.removeAllListeners('exit');
     await this.worker.terminate();
+  }
+
+  /** Sends the batch being filled to the worker; its files join the archive, in order, when it answers. */
+  private async send(): Promise<void> {
+    const { buffer, names, sizes } = this.batch!;
+    this.batch = undefined;
+    const id = this.nextId++;
+    const deflated = new Promise<Deflated>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    const moved = buffer.buffer;
+    this.worker.postMessage({ id, buffer: moved, sizes }, [moved]);
+    const previous = this.last;
+    this.last = Promise.all([deflated, previous]).then(([d]) => {
+      const all = Buffer.from(d.bytes!.buffer, d.bytes!.byteOffset, d.bytes!.byteLength);
+      let at = 0;
+      for (let i = 0; i < names.length; i++) {
+        const length = d.lengths![i]!;
+        this.zip.addDeflatedBuffer(all.subarray(at, at + length), names[i]!, { mtime: this.options.mtime, mode: 0o100644, uncompressedSize: sizes[i]!, crc32: d.crcs![i]! });
+        at += length;
+      }
+    });
+    this.last.catch(() => undefined); // a failure is thrown by add() or end(), whichever awaits it first
+    this.queue.push(this.last);
+    while (this.queue.length >= IN_FLIGHT) await this.queue.shift();
+    const out = this.output;
+    while (out instanceof Readable && out.readableLength > UNDRAINED_LIMIT && !out.destroyed) await new Promise((resolve) => setImmediate(resolve));
   }
 
   private failAll(err: Error): void {
