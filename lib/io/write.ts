@@ -12,7 +12,7 @@
  * left; and the release `build` pointed at before a build is always kept.
  */
 import { spawn } from 'node:child_process';
-import { constants as fsConstants, createWriteStream } from 'node:fs';
+import fsCallback, { constants as fsConstants, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -110,7 +110,7 @@ export class ReleaseWriter {
     const file = path.join(this.staging, name);
     const task = this.slot()
       .then(() => this.folder(path.dirname(file)))
-      .then(() => (Array.isArray(contents) ? writePieces(file, contents) : fs.writeFile(file, contents, { mode: 0o644 })))
+      .then(() => writePieces(file, Array.isArray(contents) ? contents : [contents]))
       .catch((err) => {
         this.failure ??= err;
       })
@@ -172,20 +172,7 @@ export class ReleaseWriter {
   async readBackInto(name: string, into: Buffer): Promise<Buffer> {
     await this.written.get(name);
     if (this.failure) throw this.failure;
-    const fh = await fs.open(path.join(this.staging, name), 'r');
-    try {
-      const { size } = await fh.stat();
-      const buffer = size <= into.length ? into : Buffer.allocUnsafe(size);
-      let at = 0;
-      while (at < size) {
-        const { bytesRead } = await fh.read(buffer, at, size - at, at);
-        if (!bytesRead) break;
-        at += bytesRead;
-      }
-      return buffer.subarray(0, at);
-    } finally {
-      await fh.close();
-    }
+    return readInto(path.join(this.staging, name), into);
   }
 
   /**
@@ -220,17 +207,19 @@ export class ReleaseWriter {
 }
 
 /** One file from several Buffers, with one writev (looping while the kernel takes less than all). */
-async function writePieces(file: string, pieces: Buffer[]): Promise<void> {
-  const fh = await fs.open(file, 'w', 0o644);
-  try {
-    let rest = pieces.filter((p) => p.length > 0);
-    while (rest.length) {
-      const { bytesWritten } = await fh.writev(rest);
-      rest = skipBytes(rest, bytesWritten);
-    }
-  } finally {
-    await fh.close();
-  }
+function writePieces(file: string, pieces: Buffer[]): Promise<void> {
+  // The callback API, like readInto: a FileHandle per file was a measurable share of writing 10,000 pages.
+  return new Promise((resolve, reject) => {
+    fsCallback.open(file, 'w', 0o644, (err, fd) => {
+      if (err) return reject(err);
+      const done = (error: Error | null) => fsCallback.close(fd, (closeErr) => (error ?? closeErr ? reject(error ?? closeErr) : resolve()));
+      const next = (rest: Buffer[]) => {
+        if (!rest.length) return done(null);
+        fsCallback.writev(fd, rest, (we, written) => (we ? done(we) : next(skipBytes(rest, written))));
+      };
+      next(pieces.filter((p) => p.length > 0));
+    });
+  });
 }
 
 /** The pieces left after the first `n` bytes. */
@@ -281,4 +270,27 @@ async function removeEntries(releases: string, keep: (string | undefined)[], all
   await fs.mkdir(trash);
   for (const d of doomed) await fs.rename(path.join(releases, d), path.join(trash, d));
   spawn('rm', ['-rf', trash], { detached: true, stdio: 'ignore' }).unref();
+}
+
+/**
+ * A whole file into `into` when it fits, else into a new buffer; through the callback API, whose
+ * descriptors are plain numbers: the promise API's FileHandle objects cost ~5 s of a 10,000-page
+ * build's offline copy (docs/decisions.md#archive-cost).
+ */
+function readInto(file: string, into: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    fsCallback.open(file, 'r', (err, fd) => {
+      if (err) return reject(err);
+      const done = (error: Error | null, result?: Buffer) => fsCallback.close(fd, () => (error ? reject(error) : resolve(result!)));
+      fsCallback.fstat(fd, (e, st) => {
+        if (e) return done(e);
+        const buffer = st.size <= into.length ? into : Buffer.allocUnsafe(st.size);
+        const next = (at: number) => {
+          if (at >= st.size) return done(null, buffer.subarray(0, at));
+          fsCallback.read(fd, buffer, at, st.size - at, at, (re, n) => (re ? done(re) : n ? next(at + n) : done(null, buffer.subarray(0, at))));
+        };
+        next(0);
+      });
+    });
+  });
 }
