@@ -13,11 +13,11 @@
  *   Pagefind           4.1 s CPU          113 KB               2.8 s                 200/200 sampled
  *   ours, before       10.0 s wall        39.7 KB, 8 requests  8.5 s                 1000/1000
  *   ours, 2nd pass     5.7 s wall         40.5 KB, 7 requests  7.2 s                 1000/1000
- *   ours, now          1.6 s wall         40.2 KB, 8 requests  1.75 s (0.74 s typed) 1000/1000
+ *   ours, now          1.2 s wall         40.2 KB, 10 requests 1.71 s (0.60 s typed) 1000/1000
  *
- * (Last row: another run, medians of 3 at load 10-11, where the revision before it took 2.27 s, 1.0 s
- * of it from the query typed: the first result now comes from the cards in the buckets, before the
- * snippets; docs/decisions.md#search-first-result.)
+ * (Last row: another run, medians of 3 at load 12-13, where the revision before it took 1.73 s, 1.10 s
+ * of it from the query typed: the first result now comes from the card pieces loaded beside the
+ * buckets, before the snippets; docs/decisions.md#search-first-result.)
  *
  * Every piece is named `<piece>.<hash>.js`, one hash for the whole index: a page always loads the
  * pieces of its own release, and nginx serves them `immutable` like every fingerprinted asset.
