@@ -39,7 +39,9 @@ interface Session {
 }
 
 async function session(options: BrowserContextOptions = {}): Promise<Session> {
-  const context = await browser!.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', ...options });
+  // No service worker (offline.test.ts tests it): each context installing one fetched the whole
+  // site again while the test ran (docs/decisions.md#test-speed).
+  const context = await browser!.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', serviceWorkers: 'block', ...options });
   const errors: string[] = [];
   const watch = (p: Page) => {
     p.on('console', (m) => {
