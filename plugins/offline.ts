@@ -47,7 +47,7 @@ export default function offline(ctx: BuildContext): Metalsmith.Plugin {
     const slots = Array.from({ length: READ_AHEAD }, () => Buffer.allocUnsafe(READ_BUFFER));
     const read = (rel: string, slot: Buffer): Promise<Buffer> => {
       const file = files[rel.split('/').join(path.sep)]!;
-      return !file.contents.length && ctx.writer ? ctx.writer.readBackInto(rel, slot).catch(() => file.contents) : Promise.resolve(file.contents);
+      return ctx.writer?.handedOver(rel) ? ctx.writer.readBackInto(rel, slot) : Promise.resolve(file.contents);
     };
     const rewrite = fileUrlRewriter(ctx.base, day);
     const reads: (Promise<Buffer> | undefined)[] = [];

@@ -69,6 +69,14 @@ describe('the offline copy\'s zip writer', () => {
     expect(entries[0]!.date.getFullYear()).toBe(2026);
   }, 60_000);
 
+  it('given up before its end (the build failed): the output fails, so whatever writes it to disk stops waiting', async () => {
+    const archive = new ZipArchive(yazl.ZipFile, { level: 6, mtime: new Date('2026-12-02T00:00:00Z') });
+    const out = collect(archive.output);
+    await archive.add('runbooks/a.html', Buffer.from('<p>a</p>'));
+    await archive.close();
+    await expect(out).rejects.toThrow(/not finished/);
+  });
+
   it('more than 65,535 files (a 100,000-page site has ~250,000): the archive switches to ZIP64 and still opens', async () => {
     const archive = new ZipArchive(yazl.ZipFile, { level: 1, mtime: new Date('2026-12-02T00:00:00Z') });
     const out = collect(archive.output);

@@ -164,6 +164,11 @@ export class ReleaseWriter {
     return { releaseDir: this.dir, files: names.length };
   }
 
+  /** Whether a file was handed over (its contents then live on disk, not in memory). */
+  handedOver(name: string): boolean {
+    return this.written.has(name);
+  }
+
   /**
    * A file handed over already, read back from the release being written once it is on disk (the
    * offline copy reads each page as soon as it is written, not after them all), into `into` (a view

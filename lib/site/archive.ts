@@ -89,6 +89,7 @@ export class ZipArchive {
   /** Batches sent and not yet in the archive, oldest first; each waits for the one before. */
   private readonly queue: Promise<void>[] = [];
   private last: Promise<void> = Promise.resolve();
+  private ended = false;
 
   constructor(ZipFileClass: typeof ZipFile, private readonly options: ArchiveOptions) {
     this.zip = new ZipFileClass();
@@ -123,15 +124,20 @@ export class ZipArchive {
       if (this.batch) await this.send();
       await this.last;
       this.zip.end();
+      this.ended = true;
     } finally {
       await this.close();
     }
   }
 
-  /** Stops the worker (after end(), or when the build gives up). */
+  /**
+   * Stops the worker (after end(), or when the build gives up). Given up, the output is destroyed, so
+   * whatever is writing it to disk fails and stops waiting for an end that would never come.
+   */
   async close(): Promise<void> {
     this.worker.removeAllListeners('exit');
     await this.worker.terminate();
+    if (!this.ended && this.output instanceof Readable) this.output.destroy(new Error('the offline copy was not finished'));
   }
 
   /** Sends the batch being filled to the worker; its files join the archive, in order, when it answers. */
