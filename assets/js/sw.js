@@ -33,7 +33,9 @@ async function precache() {
   for (let i = 0; i < urls.length; i += 8) {
     await Promise.all(
       urls.slice(i, i + 8).map(async function (url) {
-        const res = await fetch(url, { cache: 'no-cache', credentials: 'same-origin' });
+        // Low priority: the copy is made in the background while the reader may be searching, and the
+        // search's own pieces must not queue behind it (docs/decisions.md#search-first-result).
+        const res = await fetch(url, { cache: 'no-cache', credentials: 'same-origin', priority: 'low' });
         // A page missing or failing means the host is not serving this release whole.
         if (!res.ok) throw new Error('offline copy: ' + url + ' answered ' + res.status);
         // A permanent address the server redirects (/alerts/<name>/ -> its runbook): kept as the
