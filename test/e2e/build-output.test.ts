@@ -43,10 +43,10 @@ describe('search index', () => {
 function pieces(r: BuildResult): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const [name, file] of Object.entries(r.files)) {
-    const m = /^assets\/search\/([sc]\d+)\.[0-9a-f]{10}\.js$/.exec(name);
+    const m = /^assets\/search\/([sck]\d+)\.[0-9a-f]{10}\.js$/.exec(name);
     if (!m) continue;
     const text = file.contents.toString();
-    const call = /^rsSearch\("([sc]\d+)",([\s\S]*)\);\n$/.exec(text);
+    const call = /^rsSearch\("([sck]\d+)",([\s\S]*)\);\n$/.exec(text);
     expect(call, `${name} is one rsSearch(name, data) call`).not.toBeNull();
     expect(call![1]).toBe(m[1]);
     out.set(m[1]!, JSON.parse(call![2]!));
@@ -75,11 +75,13 @@ describe('built site', () => {
       expect(first.files[name]!.contents.equals(second.files[name]!.contents), name).toBe(true);
     }
     const html = first.files['queues/backed-up-channel/index.html']!.contents.toString();
-    const config = /data-search="v2 ([0-9a-f]{10}) (\d+) (\d+)"/.exec(html);
+    const config = /data-search="v2 ([0-9a-f]{10}) (\d+) (\d+) (\d+)"/.exec(html);
     expect(config, 'the search box names the index').not.toBeNull();
     expect(config![1]).toBe(hash);
     const found = pieces(first);
     expect([...found.keys()].filter((k) => k.startsWith('s')).length).toBe(Number(config![2]));
+    // The card pieces (k<n>): the fifth field says how many (issue 13, first result in one round trip).
+    expect([...found.keys()].filter((k) => k.startsWith('k')).length).toBe(Number(config![4]));
     // No piece URL is written into a page: the browser builds them relative to its own script.
     expect(html).not.toMatch(/assets\/search\//);
   });
