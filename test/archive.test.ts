@@ -2,6 +2,7 @@
  * The offline copy's zip writer (lib/site/archive.ts): files deflated on a worker thread come out in
  * the order added, whole, readable by an ordinary unzip library, at the sizes of a large site.
  */
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
@@ -75,6 +76,13 @@ describe('the offline copy\'s zip writer', () => {
     await archive.add('runbooks/a.html', Buffer.from('<p>a</p>'));
     await archive.close();
     await expect(out).rejects.toThrow(/not finished/);
+  });
+
+  it('a yazl without the install-time patch (an old checkout): a message saying to run npm install, not a hang', () => {
+    class Unpatched {
+      outputStream = new PassThrough();
+    }
+    expect(() => new ZipArchive(Unpatched as unknown as typeof yazl.ZipFile, { level: 6, mtime: new Date() })).toThrow(/not patched .*run `npm install`/);
   });
 
   it('more than 65,535 files (a 100,000-page site has ~250,000): the archive switches to ZIP64 and still opens', async () => {

@@ -93,6 +93,8 @@ export class ZipArchive {
 
   constructor(ZipFileClass: typeof ZipFile, private readonly options: ArchiveOptions) {
     this.zip = new ZipFileClass();
+    // A checkout installed before the patch existed has a yazl without it: say how to fix that.
+    if (typeof this.zip.addDeflatedBuffer !== 'function') throw new Error('yazl is not patched for the offline copy (patches/yazl+3.3.1.patch): run `npm install` once to apply it');
     this.output = this.zip.outputStream;
     this.worker = new Worker(DEFLATER, { eval: true, workerData: { level: options.level } });
     this.worker.unref(); // never what keeps a finished build's process alive
