@@ -23,6 +23,7 @@ import { scanHtml, scanOf, type HtmlScan } from '../lib/markdown/html-scan.ts';
 import type { Files, Page } from '../lib/core/page.ts';
 import { sourceBody } from '../lib/core/source-text.ts';
 import { escapeHtml } from '../lib/util/text.ts';
+import { pathEnd } from '../lib/urls/path-end.ts';
 
 /** Ids and link tags of a page's HTML (one htmlparser2 pass; see lib/markdown/html-scan.ts). */
 export function scanPage(html: string): HtmlScan {
@@ -156,10 +157,9 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
       // The query and #fragment are split off as written, before decoding: `what%3F.md` is the
       // page what?.md, and `other.md?tab=prod#step-2` keeps `?tab=prod` on the rewritten URL.
       const hashAt = href.indexOf('#');
-      const beforeHash = hashAt === -1 ? href : href.slice(0, hashAt);
-      const queryAt = beforeHash.indexOf('?');
-      const query = queryAt === -1 ? '' : beforeHash.slice(queryAt);
-      const pathPart = safeDecode(queryAt === -1 ? beforeHash : beforeHash.slice(0, queryAt));
+      const end = pathEnd(href);
+      const query = href.slice(end, hashAt === -1 ? href.length : hashAt);
+      const pathPart = safeDecode(href.slice(0, end));
       const anchor = hashAt === -1 ? undefined : safeDecode(href.slice(hashAt + 1));
       const fragment = anchor !== undefined ? `#${encodeURIComponent(anchor)}` : '';
       let target: Page | undefined;

@@ -42,20 +42,18 @@ export default function offline(ctx: BuildContext): Metalsmith.Plugin {
     ctx.writer?.writeStream(ARCHIVE, zip.output);
     const digest = crypto.createHash('sha256');
     const keys = Object.keys(files).sort();
-    const included = keys.map((key) => key.split(path.sep).join('/')).filter((rel) => !leftOffline(rel));
+    const included = keys.map((key) => ({ key, rel: key.split(path.sep).join('/') })).filter(({ rel }) => !leftOffline(rel));
     // A page written already is read back into the buffer of its slot, which it reuses once the page is in the archive.
     const slots = Array.from({ length: READ_AHEAD }, () => Buffer.allocUnsafe(READ_BUFFER));
-    const read = (rel: string, slot: Buffer): Promise<Buffer> => {
-      const file = files[rel.split('/').join(path.sep)]!;
-      return ctx.writer?.handedOver(rel) ? ctx.writer.readBackInto(rel, slot) : Promise.resolve(file.contents);
-    };
+    const read = ({ key, rel }: { key: string; rel: string }, slot: Buffer): Promise<Buffer> =>
+      ctx.writer?.handedOver(rel) ? ctx.writer.readBackInto(rel, slot) : Promise.resolve(files[key]!.contents);
     const rewrite = fileUrlRewriter(ctx.base, day);
     const reads: (Promise<Buffer> | undefined)[] = [];
     try {
       await zip.add(`${ARCHIVE_ROOT}/README.txt`, Buffer.from(`Offline copy of the runbooks, made ${day}.\nOpen index.html in a web browser. Search, links and environment tabs work without a network.\n`));
       for (let i = 0; i < included.length; i++) {
         while (reads.length < Math.min(included.length, i + READ_AHEAD)) reads.push(read(included[reads.length]!, slots[reads.length % READ_AHEAD]!));
-        const rel = included[i]!;
+        const { rel } = included[i]!;
         let contents = await reads[i]!;
         reads[i] = undefined;
         digest.update(`${rel}\n${contents.length}\n`).update(contents);

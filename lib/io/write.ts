@@ -108,33 +108,21 @@ export class ReleaseWriter {
   /** Starts writing one file (path relative to the site root), given whole or in pieces; returns at once. */
   write(name: string, contents: Buffer | Buffer[]): void {
     const file = path.join(this.staging, name);
-    const task = this.slot()
+    const work = this.slot()
       .then(() => this.folder(path.dirname(file)))
       .then(() => writePieces(file, Array.isArray(contents) ? contents : [contents]))
-      .catch((err) => {
-        this.failure ??= err;
-      })
       .finally(() => {
         this.running--;
         this.waiting.shift()?.();
-        this.pending.delete(task);
       });
-    this.pending.add(task);
-    this.written.set(name, task);
+    this.track(name, work);
     if (this.written.size === 10) killPoint('build:mid-write');
   }
 
   /** Starts writing one file from a stream (the offline archive, as it is made); returns at once. */
   writeStream(name: string, source: NodeJS.ReadableStream): void {
     const file = path.join(this.staging, name);
-    const task: Promise<void> = this.folder(path.dirname(file))
-      .then(() => pipeline(source, createWriteStream(file, { mode: 0o644 })))
-      .catch((err) => {
-        this.failure ??= err;
-      })
-      .finally(() => this.pending.delete(task));
-    this.pending.add(task);
-    this.written.set(name, task);
+    this.track(name, this.folder(path.dirname(file)).then(() => pipeline(source, createWriteStream(file, { mode: 0o644 }))));
   }
 
   /**
@@ -190,6 +178,18 @@ export class ReleaseWriter {
     if (this.renamed) await fs.rm(this.dir, { recursive: true, force: true });
     const current = await currentRelease(this.destination).catch(() => undefined);
     await removeLeftovers(this.releases, [current]).catch(() => undefined);
+  }
+
+  /** A write under way: its failure is the build's (the first one is kept), finish() waits for it, readers can wait for it. */
+  private track(name: string, work: Promise<unknown>): void {
+    const task: Promise<void> = work
+      .then(() => undefined)
+      .catch((err) => {
+        this.failure ??= err;
+      })
+      .finally(() => this.pending.delete(task));
+    this.pending.add(task);
+    this.written.set(name, task);
   }
 
   private async settle(): Promise<void> {

@@ -44,7 +44,7 @@ parentPort.on('message', ({ id, buffer, sizes }) => {
   try {
     const input = Buffer.from(buffer);
     const parts = [], crcs = [], lengths = [];
-    let at = 0;
+    let at = 0, total = 0;
     for (const size of sizes) {
       const file = input.subarray(at, at + size);
       at += size;
@@ -52,10 +52,15 @@ parentPort.on('message', ({ id, buffer, sizes }) => {
       parts.push(deflated);
       crcs.push(zlib.crc32(file));
       lengths.push(deflated.length);
+      total += deflated.length;
     }
-    const out = Buffer.concat(parts);
-    const bytes = new Uint8Array(out.length);
-    bytes.set(out);
+    // One buffer of exactly these bytes, to be moved back (a Buffer may sit in Node's shared pool).
+    const bytes = new Uint8Array(total);
+    at = 0;
+    for (const part of parts) {
+      bytes.set(part, at);
+      at += part.length;
+    }
     parentPort.postMessage({ id, bytes, crcs, lengths }, [bytes.buffer]);
   } catch (err) {
     parentPort.postMessage({ id, error: String((err && err.message) || err) });

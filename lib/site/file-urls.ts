@@ -8,6 +8,7 @@
  * at 10,000 pages it rewrites ~2 million URLs, and the string version was most of the archive's cost
  * (docs/decisions.md#archive-cost).
  */
+import { pathEnd } from '../urls/path-end.ts';
 import { BADGE_PLACEHOLDER } from './offline.ts';
 
 /** The attributes that carry URLs in the build's output: href, src, action and data-* (byte compares: this runs ~2 million times at 10,000 pages). */
@@ -28,13 +29,6 @@ function isNameByte(c: number): boolean {
 /** HTML's whitespace between attributes. */
 function isSpaceByte(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === 12;
-}
-
-/** Where a URL's query or fragment starts, or its length. */
-function queryOrFragment(url: string): number {
-  const q = url.indexOf('?');
-  const f = url.indexOf('#');
-  return q < 0 ? (f < 0 ? url.length : f) : f < 0 || q < f ? q : f;
 }
 
 const OPEN = Buffer.from('="');
@@ -65,7 +59,7 @@ export function fileUrlRewriter(base: string, day: string): (html: Buffer, rel: 
     const relative = (value: string): string | undefined => {
       if (!value.startsWith(base) || value.startsWith('//')) return undefined;
       const rest = value.slice(base.length);
-      const cut = queryOrFragment(rest);
+      const cut = pathEnd(rest);
       let target = rest.slice(0, cut);
       if (target === '' || target.endsWith('/')) target += 'index.html';
       for (const [prefix, up] of above) {
