@@ -25,6 +25,9 @@ interface ListItems {
   tail: Buffer;
 }
 
+/** Top-level sections the top navigation shows at most (the home page lists them all). */
+const TOP_WINDOW = 13;
+
 /** Pages shown on each side of the current one in a section's list (a section page shows the first 2x). */
 const NAV_WINDOW = 50;
 
@@ -56,16 +59,29 @@ export class NavRenderer {
 
   constructor(private readonly nav: Navigation) {}
 
-  /** Top navigation: every top-level section, the page's own marked (bytes, shared per section). */
+  /**
+   * Top navigation: the top-level sections, the page's own marked (bytes, shared per section). A site
+   * with more than TOP_WINDOW of them shows that many around the page's own and links to the home
+   * page's listing for the rest: every page carrying all N sections made the site grow with pages x N
+   * (docs/decisions.md#bounded-top-nav).
+   */
   top(page: Page): Buffer {
     const topDir = page.source.includes('/') ? page.source.slice(0, page.source.indexOf('/')) : '';
     let html = this.topCache.get(topDir);
     if (html === undefined) {
-      const items = this.nav.top.map((s) => {
+      const all = this.nav.top;
+      const idx = all.findIndex((s) => s.dir === topDir);
+      const from = Math.max(0, Math.min(idx - (TOP_WINDOW >> 1), all.length - TOP_WINDOW));
+      const to = Math.min(all.length, from + TOP_WINDOW);
+      const items = all.slice(from, to).map((s) => {
         const cur = s.dir === topDir;
         const aria = cur ? ' aria-current="true"' : '';
         return `<li${cur ? ' class="is-current"' : ''}><a href="${escapeHtml(s.index.url)}"${aria}>${escapeHtml(s.index.navTitle ?? s.index.title)}</a></li>`;
       });
+      const more = (count: number, which: string) =>
+        `<li class="top-nav__more"><a href="${escapeHtml(this.nav.root.index.url)}#sections">${count} ${which} ${count === 1 ? 'section' : 'sections'}</a></li>`;
+      if (from > 0) items.unshift(more(from, 'earlier'));
+      if (to < all.length) items.push(more(all.length - to, 'later'));
       html = Buffer.from(`<ul class="top-nav__list">${items.join('')}</ul>`);
       this.topCache.set(topDir, html);
     }
