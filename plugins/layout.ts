@@ -45,10 +45,8 @@ export const defaults = { default: 'default' } as const;
 export default function layout(ctx: BuildContext, options: LayoutOptions = {}): Metalsmith.Plugin {
   const directory = options.directory ?? ctx.layoutsDir;
   const defaultName = options.default ?? defaults.default;
-  return function layout(files, metalsmith) {
-    const debug = metalsmith.debug('runbook-smith:layout');
-    const pages = files as Files;
-    const meta = metalsmith.metadata() as { nav: Navigation; assets: AssetMap; search?: { config: string } };
+  /** The compiled layouts and the navigation of one run's metadata, and how a page is rendered with them. */
+  function prepare(meta: { nav: Navigation; assets: AssetMap; search?: { config: string } }) {
     const compiled = new Map<string, HandlebarsTemplateDelegate>();
     const template = (name: string) => {
       let t = compiled.get(name);
@@ -58,14 +56,6 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
       }
       return t;
     };
-    if (!fs.existsSync(layoutFile(directory, defaultName))) {
-      ctx.diagnostics.reportFile(layoutFile(directory, defaultName), {
-        code: 'layout/missing',
-        message: `the default layout is missing: every page needs ${defaultName}.hbs in ${path.relative(ctx.root, directory) || '.'}`,
-        hint: 'Restore layouts/default.hbs from git, or set another default layout.',
-      });
-      return;
-    }
     const nav = new NavRenderer(meta.nav);
     const repo = ctx.site.repository;
     const srcRel = path.relative(ctx.root, ctx.source).split(path.sep).join('/');
@@ -114,6 +104,28 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
       return slots.splice(html, { content: [content], top: [nav.top(page)], section: list });
     };
 
+    return { render, layouts: () => compiled.size };
+  }
+
+  // The dev server re-renders one page at a time through this same plugin; compiling the layouts and
+  // the navigation again for each edit was most of an edit's time, so they are kept while the
+  // navigation is the same object (a change to it, a layout or site.yml makes a new plugin anyway).
+  let kept: { nav: Navigation; render: (page: Page, content: Buffer) => Buffer[]; layouts: () => number } | undefined;
+  return function layout(files, metalsmith) {
+    const debug = metalsmith.debug('runbook-smith:layout');
+    const pages = files as Files;
+    const meta = metalsmith.metadata() as { nav: Navigation; assets: AssetMap; search?: { config: string } };
+    if (!fs.existsSync(layoutFile(directory, defaultName))) {
+      ctx.diagnostics.reportFile(layoutFile(directory, defaultName), {
+        code: 'layout/missing',
+        message: `the default layout is missing: every page needs ${defaultName}.hbs in ${path.relative(ctx.root, directory) || '.'}`,
+        hint: 'Restore layouts/default.hbs from git, or set another default layout.',
+      });
+      return;
+    }
+    if (kept?.nav !== meta.nav) kept = { nav: meta.nav, ...prepare(meta) };
+    const { render } = kept;
+
     const writer = ctx.incremental ? undefined : ctx.writer;
     for (const key of Object.keys(pages)) {
       if (!key.endsWith('.html')) continue;
@@ -150,7 +162,7 @@ export default function layout(ctx: BuildContext, options: LayoutOptions = {}): 
     } as Page & { generated404: boolean };
     const body = `<p>There is no page at this address. It may have moved when a runbook was renamed.</p><p>Search above, or start from a section:</p><ul class="listing">${meta.nav.top.map((s) => `<li><a href="${escapeHtml(s.index.url)}">${escapeHtml(s.index.title)}</a></li>`).join('')}</ul>`;
     pages['404.html'] = { ...notFound, contents: Buffer.concat(render(notFound, Buffer.from(body))) };
-    debug('rendered %d pages with %d layouts', Object.keys(pages).length, compiled.size);
+    debug('rendered %d pages with %d layouts', Object.keys(pages).length, kept.layouts());
   };
 }
 

@@ -109,16 +109,26 @@ export class DevSite {
     return { kind: 'full', urls, ms: performance.now() - t0, reused: cache?.hits ?? 0 };
   }
 
-  /** A file under src/ changed, was added or was removed. */
-  async sourceChanged(absPath: string): Promise<UpdateResult> {
+  /**
+   * A file under src/ changed, was added or was removed. With `pageOnly`, a change that needs the
+   * whole site rebuilt is not applied and gives undefined (the caller batches it with what follows).
+   */
+  async sourceChanged(absPath: string): Promise<UpdateResult>;
+  async sourceChanged(absPath: string, pageOnly: true): Promise<UpdateResult | undefined>;
+  async sourceChanged(absPath: string, pageOnly = false): Promise<UpdateResult | undefined> {
     const key = path.relative(this.ctx.source, absPath);
     const exists = fs.existsSync(absPath);
-    if (!exists || !this.raw.has(key) || !/\.(md|markdown)$/i.test(key)) return this.full();
+    if (!exists || !this.raw.has(key) || !/\.(md|markdown)$/i.test(key)) return pageOnly ? undefined : this.full();
     const t0 = performance.now();
+    const before = this.raw.get(key)!;
     const file = (await this.ms.readFile(key)) as Metalsmith.File;
     this.raw.set(key, file);
     const result = await this.runLocal([key]);
-    if (!result) return this.full();
+    if (!result) {
+      if (!pageOnly) return this.full();
+      this.raw.set(key, before); // not applied: the batch that takes it up reads it again
+      return undefined;
+    }
     return { ...result, ms: performance.now() - t0 };
   }
 

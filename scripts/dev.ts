@@ -112,10 +112,10 @@ export async function startDevServer(options: DevServerOptions) {
   const watched = [ctx.source, ctx.partialsDir, ctx.layoutsDir, ctx.assetsDir, path.join(ctx.root, 'site.yml')];
   const watcher = chokidar.watch(watched.filter((p) => fs.existsSync(p)), { ignoreInitial: true });
   watcher
-    .on('add', (f) => updates.changed(f))
+    .on('add', (f) => updates.changed(f, 'add'))
     .on('change', (f) => updates.changed(f))
-    .on('unlink', (f) => updates.changed(f, true))
-    .on('unlinkDir', (f) => updates.changed(f, true));
+    .on('unlink', (f) => updates.changed(f, 'remove'))
+    .on('unlinkDir', (f) => updates.changed(f, 'remove'));
   // Without this, a watcher that cannot watch (e.g. the system's inotify limit reached) fails silently.
   watcher.on('error', (err) => log(`watching files failed, so edits may not be picked up: ${err instanceof Error ? err.message : String(err)} (restart npm start; on Linux, raise fs.inotify.max_user_watches if it says ENOSPC)`));
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
@@ -282,6 +282,8 @@ class UpdateQueue {
   private running: Promise<unknown> = Promise.resolve();
   private closed = false;
   private scheduled = false;
+  /** A page is being applied at once (runNow). */
+  private busy = false;
   /** Size and time of each file when its change was applied (see recheck). */
   private readonly seen = new Map<string, string>();
 
@@ -300,13 +302,23 @@ class UpdateQueue {
     return p;
   }
 
-  /**
-   * A watcher event. A removal waits longer for its company: chokidar holds each file's `unlink`
-   * back by 100 ms (its `atomic` option: a file deleted and written again at once is a save) but not
-   * the folder's `unlinkDir`, so a deleted folder arrives as one event, then all of its files.
-   */
-  readonly changed = (file: string, removal = false) => {
+  /** A watcher event. */
+  readonly changed = (file: string, how: 'change' | 'add' | 'remove' = 'change') => {
     if (this.closed) return;
+    // A page saved while nothing else is going on is re-rendered at once instead of after the quiet
+    // window: the reader sees the edit sooner (docs/decisions.md#dev-edit-latency). If that edit moves
+    // navigation, it joins the batch of whatever follows it (a branch checkout) as before.
+    if (how === 'change' && this.idle() && /\.(md|markdown)$/i.test(file) && file.startsWith(this.ctx.source + path.sep)) this.runNow(file);
+    else this.queue(file, how === 'remove');
+  };
+
+  /**
+   * Gathers a change into the next batch, applied once the watcher has been quiet. A removal waits
+   * longer for its company: chokidar holds each file's `unlink` back by 100 ms (its `atomic` option:
+   * a file deleted and written again at once is a save) but not the folder's `unlinkDir`, so a
+   * deleted folder arrives as one event, then all of its files.
+   */
+  private queue(file: string, removal: boolean): void {
     this.pending.add(file);
     const due = Date.now() + (removal ? REMOVAL_QUIET_MS : QUIET_MS);
     if (this.timer && due <= this.due) return;
@@ -317,7 +329,31 @@ class UpdateQueue {
       this.flush();
     }, due - Date.now());
     this.timer.unref();
-  };
+  }
+
+  /** Nothing waiting, nothing being applied. */
+  private idle(): boolean {
+    return !this.busy && !this.scheduled && !this.pending.size && !this.timer;
+  }
+
+  /** One page, applied now if it stays a one-page update; otherwise queued like any change. */
+  private runNow(file: string): void {
+    this.busy = true;
+    this.running = this.running.then(async () => {
+      try {
+        this.seen.set(file, stamp(file));
+        const r = await this.site.sourceChanged(file, true);
+        if (r) {
+          this.done(path.relative(this.root, file), r);
+          this.recheck([file]);
+        } else this.queue(file, false); // needs the whole site: batched with what follows
+      } catch (err) {
+        this.failed(path.relative(this.root, file), err);
+      } finally {
+        this.busy = false;
+      }
+    });
+  }
 
   /** Resolves once every change seen so far has been applied. */
   async settled(): Promise<void> {
@@ -367,16 +403,22 @@ class UpdateQueue {
     } catch (err) {
       this.failed(what, err);
     }
-    // chokidar drops a second change event for the same file within 50 ms, so a save that reaches
-    // it as "truncate, then write" can be seen only half-written: each file is checked again once
-    // that window has passed, and applied again if it moved on since.
+    this.recheck(batch);
+  }
+
+  /**
+   * chokidar drops a second change event for the same file within 50 ms, so a save that reaches
+   * it as "truncate, then write" can be seen only half-written: each file is checked again once
+   * that window has passed, and applied again if it moved on since.
+   */
+  private recheck(files: string[]): void {
     setTimeout(() => {
-      for (const f of batch) if (stamp(f) !== this.seen.get(f)) this.changed(f);
+      for (const f of files) if (stamp(f) !== this.seen.get(f)) this.changed(f);
     }, 80).unref();
   }
 }
 
-/** How long the watcher must be quiet before a batch of changes is applied (a removal: longer, see changed()). */
+/** How long the watcher must be quiet before a batch of changes is applied (a removal: longer, see queue()). */
 const QUIET_MS = 40;
 const REMOVAL_QUIET_MS = 200;
 

@@ -280,6 +280,40 @@ describe('dev server: changes that arrive together', () => {
     }
   });
 
+  it('a checkout that retitles many pages at once is one rebuild, though a single edit is applied at once', async () => {
+    const d = tempDir('dev-checkout-');
+    const files: Record<string, string> = {
+      'site.yml': 'title: Checkout\n',
+      'layouts/default.hbs': '<html><body><nav>{{{nav.section}}}</nav>{{{content}}}</body></html>',
+      'src/index.md': '---\ntitle: Home\n---\nHome.\n',
+    };
+    for (let i = 0; i < 30; i++) files[`src/bulk/p${i}.md`] = `---\ntitle: P${i}\n---\nText ${i}.\n`;
+    writeProject(d, files);
+    const lines: string[] = [];
+    const s = await startDevServer({ root: d, port: 0, log: (l) => lines.push(l) });
+    try {
+      const before = lines.length;
+      for (let i = 0; i < 30; i++) fs.writeFileSync(path.join(d, `src/bulk/p${i}.md`), `---\ntitle: Q${i}\n---\nText ${i}.\n`);
+      const deadline = Date.now() + 15_000;
+      while (!(await fetch(`http://127.0.0.1:${s.port}/bulk/p29/`).then((r) => r.text())).includes('>Q0<') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 500));
+      await s.settled();
+      const updates = lines.slice(before).filter((l) => /rebuilt the site|re-rendered/.test(l));
+      expect(updates, lines.slice(before).join('\n')).toHaveLength(1);
+      expect(updates[0]).toMatch(/: rebuilt the site in \d+ ms$/);
+      const page = await fetch(`http://127.0.0.1:${s.port}/bulk/p5/`).then((r) => r.text());
+      for (const i of [0, 5, 29]) expect(page).toContain(`>Q${i}<`);
+      // Then one body edit on its own: re-rendered alone, not a rebuild.
+      const mark = lines.length;
+      fs.writeFileSync(path.join(d, 'src/bulk/p5.md'), '---\ntitle: Q5\n---\nText 5, edited.\n');
+      while (!(await fetch(`http://127.0.0.1:${s.port}/bulk/p5/`).then((r) => r.text())).includes('edited') && Date.now() < deadline + 10_000) await new Promise((r) => setTimeout(r, 20));
+      await s.settled();
+      expect(lines.slice(mark).filter((l) => /rebuilt the site|re-rendered/.test(l))).toEqual([expect.stringMatching(/^src\/bulk\/p5\.md: re-rendered \/bulk\/p5\/ in \d+ ms$/)]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('a page deleted while the first build runs is not served once it is done', async () => {
     const d = tempDir('dev-first-');
     writeProject(d, {
