@@ -33,7 +33,9 @@ export function scanPage(html: string): HtmlScan {
 
 /** Every page's URL and heading ids, kept in the metadata for incremental runs. */
 export interface LinkIndex {
+  /** By source path. */
   pages: Map<string, { page: Page; ids: Set<string> }>;
+  byUrl: Map<string, Page>;
   statics: Set<string>;
 }
 
@@ -43,44 +45,34 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
   return function links(files, metalsmith) {
     const debug = metalsmith.debug('runbook-smith:links');
     const pages = files as Files;
-    const bySource = new Map<string, Page>();
-    const byUrl = new Map<string, Page>();
-    const statics = new Set<string>();
+    // The dev server re-runs this stage on a few changed pages: the rest of the site is what the
+    // last full run indexed, updated in place (copying it for each edit made an edit's time grow with
+    // the site). A full run starts from nothing, so a deleted page is never found.
+    const meta = metalsmith.metadata() as { linkIndex?: LinkIndex };
+    const index: LinkIndex = ctx.incremental && meta.linkIndex ? meta.linkIndex : { pages: new Map(), byUrl: new Map(), statics: new Set() };
     const scans = new Map<string, HtmlScan>();
     for (const key of Object.keys(pages)) {
       const file = pages[key]!;
       if (key.endsWith('.html') && file.url) {
-        bySource.set(file.source, file);
-        byUrl.set(file.url, file);
-        scans.set(key, scanOf(file.contents, file.htmlScan) ?? scanPage(file.contents.toString('utf8')));
+        const scan = scanOf(file.contents, file.htmlScan) ?? scanPage(file.contents.toString('utf8'));
+        scans.set(key, scan);
+        const before = index.pages.get(file.source)?.page;
+        if (before?.url && before.url !== file.url && index.byUrl.get(before.url) === before) index.byUrl.delete(before.url);
+        index.pages.set(file.source, { page: file, ids: scan.ids });
+        index.byUrl.set(file.url, file);
       } else {
-        statics.add(key.split(path.sep).join('/'));
+        index.statics.add(key.split(path.sep).join('/'));
       }
     }
-    const idsBySource = new Map<string, Set<string>>();
-    for (const [key, scan] of scans) idsBySource.set(pages[key]!.source, scan.ids);
-    // The dev server re-runs this stage on a few changed pages: the rest of the site is what the
-    // last full run indexed. A full run starts from nothing, so a deleted page is never found.
-    const meta = metalsmith.metadata() as { linkIndex?: LinkIndex };
-    if (ctx.incremental && meta.linkIndex) {
-      for (const [source, entry] of meta.linkIndex.pages) {
-        if (bySource.has(source)) continue;
-        bySource.set(source, entry.page);
-        byUrl.set(entry.page.url!, entry.page);
-        idsBySource.set(source, entry.ids);
-      }
-      for (const s of meta.linkIndex.statics) statics.add(s);
-    }
-    const index: LinkIndex = ctx.incremental && meta.linkIndex ? meta.linkIndex : { pages: new Map(), statics: new Set() };
-    for (const [source, page] of bySource) index.pages.set(source, { page, ids: idsBySource.get(source) ?? new Set() });
-    for (const s of statics) index.statics.add(s);
     metalsmith.metadata({ linkIndex: index });
+    const bySource = (source: string) => index.pages.get(source)?.page;
+    const { byUrl, statics } = index;
     /** A source path as written in a link: the file itself, or with .md, or a folder's index.md. */
     const findSource = (written: string): Page | undefined => {
       const p = written.replace(/\/+$/, '').replace(/^\.$/, '');
-      if (!p) return bySource.get('index.md') ?? bySource.get('_index.md') ?? bySource.get('README.md') ?? bySource.get('readme.md');
+      if (!p) return bySource('index.md') ?? bySource('_index.md') ?? bySource('README.md') ?? bySource('readme.md');
       const dir = p ? `${p}/` : '';
-      return bySource.get(p) ?? bySource.get(`${p}.md`) ?? bySource.get(`${dir}index.md`) ?? bySource.get(`${dir}_index.md`) ?? bySource.get(`${dir}README.md`) ?? bySource.get(`${dir}readme.md`);
+      return bySource(p) ?? bySource(`${p}.md`) ?? bySource(`${dir}index.md`) ?? bySource(`${dir}_index.md`) ?? bySource(`${dir}README.md`) ?? bySource(`${dir}readme.md`);
     };
 
     for (const [key, scan] of scans) {
@@ -194,7 +186,7 @@ export default function links(ctx: BuildContext): Metalsmith.Plugin {
         url = target.url!;
       }
       if (anchor !== undefined && anchor !== '') {
-        const ids = idsBySource.get(target.source);
+        const ids = index.pages.get(target.source)?.ids;
         if (ids && !ids.has(anchor)) {
           const near = [...ids].filter((i) => !i.startsWith('env-')).slice(0, 8);
           return {
