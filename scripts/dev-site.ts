@@ -9,6 +9,10 @@
  * renamed; its title, order, type, owner, alerts...), a layout, an asset or site.yml rebuilds
  * everything in memory. A partial change re-renders the pages that use it.
  *
+ * A full rebuild lays out no page: each is laid out the first time it is asked for (the layout was
+ * the largest part of a start at 10,000 pages, and a reader opens a few pages, not all of them;
+ * docs/decisions.md#dev-lazy-layout). A mistake only the layout finds shows on that page then.
+ *
  * Problems are kept per file: a page with a mistake keeps serving its last good version until it
  * is fixed, and the mistakes are shown in the terminal and as an overlay in the browser.
  */
@@ -40,6 +44,15 @@ export interface UpdateResult {
   ms: number;
 }
 
+/** Pages a full rebuild left to be laid out on request, with the run they belong to. */
+interface Unlaid {
+  ctx: BuildContext;
+  ms: Metalsmith;
+  layout: Metalsmith.Plugin;
+  /** Output path -> the page, ready for its layout. */
+  pages: Map<string, { key: string; page: Page }>;
+}
+
 export class DevSite {
   ctx!: BuildContext;
   private ms!: Metalsmith;
@@ -49,8 +62,10 @@ export class DevSite {
   private raw = new Map<string, Metalsmith.File>();
   /** Processed pages by source path, from the last successful run of each. */
   private pages = new Map<string, { key: string; page: Page }>();
-  /** What is served: output path (e.g. `queues/backlog/index.html`) -> bytes. */
-  readonly output = new Map<string, Buffer>();
+  /** What is served and laid out: output path (e.g. `queues/backlog/index.html`) -> bytes. */
+  private readonly output = new Map<string, Buffer>();
+  /** Pages of the last full rebuild not laid out yet (see file()). */
+  private unlaid: Unlaid | undefined;
   /** Current problems, by the file they are about. */
   private problemsByFile = new Map<string, Problem[]>();
   readonly timings: Timings = new Map();
@@ -62,14 +77,57 @@ export class DevSite {
     return [...this.problemsByFile.values()].flat();
   }
 
+  /** How many files are served. */
+  get size(): number {
+    return this.output.size + (this.unlaid?.pages.size ?? 0);
+  }
+
+  has(out: string): boolean {
+    return this.output.has(out) || !!this.unlaid?.pages.has(out);
+  }
+
+  /** The bytes served at an output path; a page is laid out the first time it is asked for. */
+  file(out: string): Buffer | undefined {
+    const done = this.output.get(out);
+    const held = done ? undefined : this.unlaid?.pages.get(out);
+    if (!held) return done;
+    const { ctx, ms, layout, pages } = this.unlaid!;
+    pages.delete(out);
+    const one: Metalsmith.Files = { [held.key]: held.page }; // the page itself: the layout compares pages by identity (a section page marks itself)
+    let problems: readonly Problem[];
+    try {
+      problems = ctx.aside({ incremental: true, cache: ctx.cache }, (run) => {
+        void layout(one, ms, () => {}); // the layout stage is synchronous
+        return run.diagnostics.problems;
+      });
+    } catch (err) {
+      problems = [];
+      one[held.key]!.contents = Buffer.from(`<!doctype html><title>Layout failed</title><pre>${String(err instanceof Error ? err.message : err).replace(/[&<]/g, (c) => (c === '&' ? '&amp;' : '&lt;'))}</pre>`);
+    }
+    for (const [file, list] of groupProblems(problems)) this.problemsByFile.set(file, [...(this.problemsByFile.get(file) ?? []), ...list]);
+    const bytes = one[held.key]!.contents;
+    this.output.set(out, bytes);
+    return bytes;
+  }
+
+  /** Every served file, each page laid out (tests compare them with a build's). */
+  everything(): Map<string, Buffer> {
+    for (const out of [...(this.unlaid?.pages.keys() ?? [])]) this.file(out);
+    return new Map(this.output);
+  }
+
   /** Builds everything from disk. `afterRead` runs once src/ has been read (for tests). */
   async full(afterRead?: () => void): Promise<UpdateResult> {
     const t0 = performance.now();
     const ctx = createContext({ ...this.options, dev: true });
     const list = stages(ctx);
-    const ms = pipeline(ctx, this.timings, undefined, list);
     this.local = list.filter(([n]) => PAGE_LOCAL.includes(n)).map(([n, p]) => stage(n, p, this.timings));
     this.partialsPlugin = list.find(([n]) => n === 'partials')![1];
+    const at = list.findIndex(([n]) => n === 'layout');
+    const layout = list[at]![1];
+    const held = new Set<string>();
+    list[at] = ['layout', layoutOnRequest(layout, held)];
+    const ms = pipeline(ctx, this.timings, undefined, list);
     this.ctx = ctx;
     this.ms = ms;
     const raw = readSite(ctx);
@@ -92,20 +150,27 @@ export class DevSite {
     const broken = ctx.diagnostics.broken;
     const fresh = new Map<string, { key: string; page: Page }>();
     const urls: string[] = [];
+    const unlaid: Unlaid = { ctx, ms, layout, pages: new Map() };
     for (const [key, file] of Object.entries(files)) {
       const source = (file as Page).source;
+      const out = key.split(path.sep).join('/');
       if (source && broken.has(source)) {
         const old = this.pages.get(source);
         if (old) fresh.set(source, old);
-        continue; // keep serving the last good version
+        this.file(out); // keep serving the last good version (laid out by the run it came from)
+        continue;
       }
       if (source) fresh.set(source, { key, page: file });
-      this.output.set(key.split(path.sep).join('/'), file.contents);
+      if (held.has(key)) {
+        unlaid.pages.set(out, { key, page: file });
+        this.output.delete(out);
+      } else this.output.set(out, file.contents);
       urls.push(urlOf(key));
     }
     // Pages that no longer exist stop being served.
     for (const [source, old] of this.pages) if (!fresh.has(source) && !broken.has(source)) this.output.delete(old.key);
     this.pages = fresh;
+    this.unlaid = unlaid;
     return { kind: 'full', urls, ms: performance.now() - t0, reused: cache?.hits ?? 0 };
   }
 
@@ -185,6 +250,7 @@ export class DevSite {
       if (!old || NAV_FIELDS.some((f) => JSON.stringify(old.page[f]) !== JSON.stringify(page[f]))) return undefined;
       this.pages.set(page.source, { key, page });
       this.output.set(key.split(path.sep).join('/'), page.contents);
+      this.unlaid?.pages.delete(key.split(path.sep).join('/'));
       urls.push(urlOf(key));
     }
     return { kind: 'page', urls };
@@ -197,6 +263,30 @@ function safeParse(ctx: BuildContext, text: string): hbs.AST.Program {
   } catch {
     return ctx.hbs.parse(''); // a partial that does not parse includes nothing (its error is reported by the partials stage)
   }
+}
+
+/**
+ * The layout stage of a full rebuild: lays out what is not a page (the 404 page it adds) and leaves
+ * the pages, noting their keys in `held`, for DevSite.file() to lay out on request. The files keep
+ * their order, so the stages after it see them as a build does.
+ */
+function layoutOnRequest(layout: Metalsmith.Plugin, held: Set<string>): Metalsmith.Plugin {
+  return function layoutOnRequest(files, metalsmith) {
+    const order = Object.keys(files);
+    const pages: Metalsmith.Files = {};
+    for (const key of order) {
+      if (!key.endsWith('.html')) continue;
+      pages[key] = files[key]!;
+      delete files[key];
+      held.add(key);
+    }
+    void layout(files, metalsmith, () => {}); // synchronous
+    const before = new Set(order);
+    const added = Object.keys(files).filter((k) => !before.has(k));
+    const laid = { ...files };
+    for (const key of Object.keys(files)) delete files[key];
+    for (const key of [...order, ...added]) files[key] = pages[key] ?? laid[key]!;
+  };
 }
 
 function cloneFiles(files: Metalsmith.Files): Metalsmith.Files {

@@ -129,7 +129,7 @@ export async function startDevServer(options: DevServerOptions) {
     await watcher.close();
     throw err;
   }
-  log(`Built ${site.output.size} files in ${(first.ms / 1000).toFixed(2)} s${reusedText(first.reused ?? 0)}`);
+  log(`Built ${site.size} files in ${(first.ms / 1000).toFixed(2)} s${reusedText(first.reused ?? 0)}`);
   reportProblems();
 
   const server = http.createServer((req, res) => {
@@ -183,8 +183,8 @@ export async function startDevServer(options: DevServerOptions) {
     const sitePath = stripBase(base, pathname);
     // A path outside the base path is answered with the 404 page, as the host would.
     let key = sitePath === undefined ? '\u0000outside/' : keyOf(sitePath);
-    let body = site.output.get(key);
-    if (!body && site.output.has(`${key}/index.html`)) {
+    let body = site.file(key);
+    if (!body && site.has(`${key}/index.html`)) {
       res.writeHead(301, { location: `${pathname}/` });
       res.end();
       return;
@@ -193,7 +193,7 @@ export async function startDevServer(options: DevServerOptions) {
     if (!body) {
       status = 404;
       key = '404.html';
-      body = site.output.get(key) ?? Buffer.from('Not found');
+      body = site.file(key) ?? Buffer.from('Not found');
     }
     const type = TYPES[path.extname(key)] ?? 'application/octet-stream';
     if (type.startsWith('text/html')) {

@@ -69,6 +69,11 @@ export interface BuildContext {
   readonly run: RunState;
   /** Starts a new run (the dev server, for each update): fresh problems and caches unless given. */
   startRun(init?: Partial<RunState>): RunState;
+  /**
+   * Runs `fn` synchronously under a run state of its own, then puts the current one back: the dev
+   * server lays out a page when it is first asked for, possibly while an update awaits mid-run.
+   */
+  aside<T>(init: Partial<RunState>, fn: (run: RunState) => T): T;
   /** The current run's fields (`ctx.run.diagnostics`...), read by the stages each time they run. */
   readonly diagnostics: Diagnostics;
   readonly incremental: boolean;
@@ -145,6 +150,15 @@ export function createContext(options: BuildOptions): BuildContext {
     startRun(init) {
       run = newRun(init);
       return run;
+    },
+    aside(init, fn) {
+      const current = run;
+      run = newRun(init);
+      try {
+        return fn(run);
+      } finally {
+        run = current;
+      }
     },
     get diagnostics() {
       return run.diagnostics;
