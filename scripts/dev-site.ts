@@ -266,26 +266,15 @@ function safeParse(ctx: BuildContext, text: string): hbs.AST.Program {
 }
 
 /**
- * The layout stage of a full rebuild: lays out what is not a page (the 404 page it adds) and leaves
- * the pages, noting their keys in `held`, for DevSite.file() to lay out on request. The files keep
- * their order, so the stages after it see them as a build does.
+ * The layout stage of a full rebuild: lays out no page, only what the stage adds itself (the 404
+ * page), and notes the pages' keys in `held` for DevSite.file() to lay out on request.
  */
 function layoutOnRequest(layout: Metalsmith.Plugin, held: Set<string>): Metalsmith.Plugin {
   return function layoutOnRequest(files, metalsmith) {
-    const order = Object.keys(files);
-    const pages: Metalsmith.Files = {};
-    for (const key of order) {
-      if (!key.endsWith('.html')) continue;
-      pages[key] = files[key]!;
-      delete files[key];
-      held.add(key);
-    }
-    void layout(files, metalsmith, () => {}); // synchronous
-    const before = new Set(order);
-    const added = Object.keys(files).filter((k) => !before.has(k));
-    const laid = { ...files };
-    for (const key of Object.keys(files)) delete files[key];
-    for (const key of [...order, ...added]) files[key] = pages[key] ?? laid[key]!;
+    for (const key of Object.keys(files)) if (key.endsWith('.html')) held.add(key);
+    const added: Metalsmith.Files = {};
+    void layout(added, metalsmith, () => {}); // synchronous; given no page, it adds the 404 page
+    Object.assign(files, added);
   };
 }
 
