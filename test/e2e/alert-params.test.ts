@@ -7,24 +7,20 @@
  */
 import fs from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../build.ts';
 import { launchChromium, missingTools } from './server.ts';
+import { sharedSite } from '../helpers/shared-site.ts';
 
 const skipReason = missingTools();
-let tmp: string;
 let server: http.Server | undefined;
 let origin = '';
 let browser: Browser | undefined;
 
 describe.skipIf(!!skipReason)('the alert context in the page (Chromium)', () => {
   beforeAll(async () => {
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'rs-alert-params-'));
-    await build({ root: process.cwd(), destination: path.join(tmp, 'site') });
-    const root = await fs.realpath(path.join(tmp, 'site'));
+    const root = await fs.realpath((await sharedSite()).site);
     server = http.createServer(async (req, res) => {
       const p = decodeURIComponent(new URL(req.url!, 'http://x').pathname);
       try {
@@ -42,7 +38,6 @@ describe.skipIf(!!skipReason)('the alert context in the page (Chromium)', () => 
   afterAll(async () => {
     await browser?.close();
     await new Promise((r) => (server ? server.close(r) : r(undefined)));
-    if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   });
 
   it('?env=prod&topic=...: prod everywhere, placeholders filled as text, the filled command copied', async () => {

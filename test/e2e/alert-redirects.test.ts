@@ -12,10 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../build.ts';
 import { alertSegment } from '../../lib/alerts/urls.ts';
 import { missingTools, type Nginx } from './server.ts';
 import { closeSite, serveSite } from '../helpers/served-site.ts';
+import { sharedSite } from '../helpers/shared-site.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
@@ -57,11 +57,11 @@ function get(origin: string, url: string): Promise<{ status: number; location?: 
 describe.skipIf(!!skipReason)('permanent alert URLs on nginx and on a plain static server', () => {
   beforeAll(async () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'rs-alert-links-'));
-    siteDir = path.join(tmp, 'site');
-    const result = await build({ root: process.cwd(), destination: siteDir });
+    const result = await sharedSite();
+    siteDir = result.site;
     // The shipped example rule files (site.yml alert_rules:) cover every alert of the site.
     expect(result.problems.filter((p) => p.code.startsWith('alert-rules/'))).toEqual([]);
-    expect(result.ctx.alertLinks.summary).toMatch(/^24 of 24 alerts have a runbook /);
+    expect(result.alertLinksSummary).toMatch(/^24 of 24 alerts have a runbook /);
     alerts = JSON.parse(await fs.readFile(path.join(siteDir, 'alerts.json'), 'utf8'));
     ({ nginx, browser } = await serveSite(siteDir, path.join(tmp, 'nginx')));
     plain = await plainServer(await fs.realpath(siteDir));

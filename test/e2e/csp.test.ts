@@ -11,10 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../build.ts';
 import { startDevServer } from '../../scripts/dev.ts';
 import { missingTools, type Nginx } from './server.ts';
 import { closeSite, serveSite } from '../helpers/served-site.ts';
+import { sharedSite } from '../helpers/shared-site.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
@@ -72,8 +72,7 @@ function head(url: string): Promise<{ status: number; csp: string | undefined }>
 describe.skipIf(!!skipReason)('Content-Security-Policy on every page of the real site', () => {
   beforeAll(async () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'rs-csp-'));
-    siteDir = path.join(tmp, 'site');
-    await build({ root: process.cwd(), destination: siteDir });
+    siteDir = (await sharedSite()).site;
     ({ nginx, browser } = await serveSite(siteDir, path.join(tmp, 'nginx')));
   }, 120_000);
 
@@ -125,11 +124,17 @@ describe.skipIf(!!skipReason)('Content-Security-Policy on every page of the real
 
       // The listener does see violations: a copy of the home page with an inline handler and an
       // unhashed inline script gets both blocked.
+      // The site is the run's shared build (test/helpers/shared-site.ts): the probe is removed again.
       const home = await fs.readFile(path.join(siteDir, 'index.html'), 'utf8');
-      await fs.writeFile(path.join(siteDir, 'csp-probe.html'), home.replace('</body>', '<img src="/nothing.png" onerror="window.ran=1"><script>window.ran=2</script></body>'));
-      await page.goto(`${nginx!.origin}/csp-probe.html`);
-      await expect.poll(async () => (await violations(page)).join('\n')).toMatch(/script-src-attr blocked inline[\s\S]*script-src-elem blocked inline|script-src-elem blocked inline[\s\S]*script-src-attr blocked inline/);
-      expect(await page.evaluate(() => (window as unknown as { ran?: number }).ran)).toBeUndefined();
+      const probe = path.join(siteDir, 'csp-probe.html');
+      await fs.writeFile(probe, home.replace('</body>', '<img src="/nothing.png" onerror="window.ran=1"><script>window.ran=2</script></body>'));
+      try {
+        await page.goto(`${nginx!.origin}/csp-probe.html`);
+        await expect.poll(async () => (await violations(page)).join('\n')).toMatch(/script-src-attr blocked inline[\s\S]*script-src-elem blocked inline|script-src-elem blocked inline[\s\S]*script-src-attr blocked inline/);
+        expect(await page.evaluate(() => (window as unknown as { ran?: number }).ran)).toBeUndefined();
+      } finally {
+        await fs.rm(probe, { force: true });
+      }
       problems.length = 0;
 
       // The inline theme script runs before first paint; the toggle (site.js) works.

@@ -235,18 +235,37 @@ describe.skipIf(!!skipReason)('no script from content runs on any published page
       for (const rel of await htmlFiles(path.join(tmp, 'site'))) {
         const url = `/${rel.split('/').map(encodeURIComponent).join('/').replace(/index\.html$/, '')}`;
         await page.goto(nginx!.origin + url, { waitUntil: 'load' });
-        // Focus and open what could fire a handler on interaction, and let timers run.
-        await page.evaluate(() => document.querySelectorAll('details').forEach((d) => d.setAttribute('open', '')));
-        await page.waitForTimeout(50);
+        // Open what could fire a handler on interaction, and wait until each has fired its toggle
+        // event (a handler attribute that survived would run first), not a fixed pause.
+        await page.evaluate(() =>
+          Promise.all(
+            Array.from(document.querySelectorAll('details'))
+              .filter((d) => !d.open)
+              .map((d) => new Promise((fired) => {
+                d.addEventListener('toggle', fired, { once: true });
+                d.setAttribute('open', '');
+              })),
+          ),
+        );
         live.push(...(await liveMarkup(page)).map((m) => `${rel}: ${m}`));
         expect(await page.content(), `${rel} shows no partial included through front matter`).not.toContain('SECRET PARTIAL TEXT');
       }
-      // Handlers that need a reader's action.
-      await page.goto(`${nginx!.origin}/notes/raw-html/`);
+      // Handlers that need a reader's action, each element clicked on this page: a link's page load
+      // is cancelled (every page was loaded above), so the next click is not on another page, where
+      // it waited out its timeout; an element not shown cannot be clicked, and is not waited for.
+      const rawPage = `${nginx!.origin}/notes/raw-html/`;
+      await page.route('**/*', (route) => {
+        const r = route.request();
+        return r.isNavigationRequest() && r.frame() === page.mainFrame() && r.url() !== rawPage ? route.abort('aborted') : route.continue();
+      });
+      await page.goto(rawPage);
       for (const sel of ['#clickme', 'kbd', 'a', 'summary']) {
-        for (const el of await page.locator(`main ${sel}`).all()) await el.click({ timeout: 1000, noWaitAfter: true }).catch(() => undefined);
-        await page.goto(`${nginx!.origin}/notes/raw-html/`);
+        for (const el of await page.locator(`main ${sel}`).all()) {
+          if (await el.isVisible()) await el.click({ timeout: 1000, noWaitAfter: true }).catch(() => undefined);
+        }
+        await page.goto(rawPage);
       }
+      await page.unroute('**/*');
       expect(await page.locator('main details summary', { hasText: 'Kept' }).count(), 'allowed HTML stays').toBe(1);
       expect(await page.locator('main kbd', { hasText: 'here' }).count()).toBe(1);
       expect(await page.locator('main img[src="https://example.com/x.png"]').count()).toBe(1);
@@ -255,10 +274,12 @@ describe.skipIf(!!skipReason)('no script from content runs on any published page
       await page.goto(`${nginx!.origin}/`);
       for (const query of ['onerror', 'pwned', 'script', 'img']) {
         await page.fill('#search-input', query);
-        await page.waitForTimeout(300);
+        // The list marks the query it shows once whole (test/search/harness.ts waits the same way).
+        await page.waitForFunction((q) => document.getElementById('search-results')?.getAttribute('data-query') === q, query);
         live.push(...(await liveMarkup(page)).map((m) => `search "${query}": ${m}`));
       }
-      await page.waitForTimeout(200);
+      // Anything the results could still load (an image's error handler) has finished.
+      await page.waitForFunction(() => Array.from(document.images).every((img) => img.complete));
       expect(ran, 'payloads that ran').toEqual([]);
       expect(dialogs, 'dialogs opened').toEqual([]);
       expect(live, 'live markup from content').toEqual([]);

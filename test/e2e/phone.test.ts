@@ -15,9 +15,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../build.ts';
 import { missingTools, type Nginx } from './server.ts';
 import { closeSite, serveSite } from '../helpers/served-site.ts';
+import { sharedSite } from '../helpers/shared-site.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
@@ -115,8 +115,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 describe.skipIf(!!skipReason)('every page at every width, light and dark (issue 16)', () => {
   beforeAll(async () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'rs-phone-'));
-    siteDir = path.join(tmp, 'site');
-    await build({ root: process.cwd(), destination: siteDir });
+    siteDir = (await sharedSite()).site;
     const xml = await fs.readFile(path.join(siteDir, 'sitemap.xml'), 'utf8');
     urls = [...xml.matchAll(/<loc>https?:\/\/[^/]+(\/[^<]*)<\/loc>/g)].map((m) => m[1]!);
     urls.push('/404.html');

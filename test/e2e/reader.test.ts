@@ -14,9 +14,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../build.ts';
 import { missingTools, type Nginx } from './server.ts';
 import { closeSite, serveSite } from '../helpers/served-site.ts';
+import { sharedSite } from '../helpers/shared-site.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
@@ -102,8 +102,8 @@ function displayOf(page: Page, selector: string): Promise<string> {
 describe.skipIf(!!skipReason)('reader side in Chromium, served by nginx', () => {
   beforeAll(async () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'rs-e2e-'));
-    const result = await build({ root: process.cwd(), destination: path.join(tmp, 'site') });
-    siteDir = path.join(tmp, 'site');
+    const result = await sharedSite();
+    siteDir = result.site;
     expect(result.pages).toBeGreaterThan(10);
     ({ nginx, browser } = await serveSite(siteDir, path.join(tmp, 'nginx')));
   }, 90_000);

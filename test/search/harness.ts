@@ -1,6 +1,6 @@
 /**
  * Drives the real search box in Chromium: types a query the way a reader does and reads what the
- * results list shows. Shared by the query-set test (test/search/queries.test.ts) and the benchmark
+ * results list shows. Shared by the query-set tests (test/search/queries-helpers.ts) and the benchmark
  * (bench/search.ts).
  */
 import type { Page } from 'playwright-core';
