@@ -2,7 +2,10 @@
  * search: the site's search index, written as pieces under /assets/search/ that the browser loads
  * only as a query needs them (format and ranking: lib/search/build-index.ts; the browser side:
  * assets/js/search-engine.js). Runs after headings/permalinks/links (final ids and URLs) and
- * before layout, which prints `search.config` into every page's search box.
+ * before layout, which prints `search.config` into every page's search box. The config (hash and
+ * piece counts) comes from the index's input alone, so when the build writes a release the index
+ * itself is built on a worker thread while layout and the later stages run, each piece written as
+ * it comes; the offline stage waits for them when it reads them back (docs/decisions.md#search-worker).
  *
  * Our own index rather than MiniSearch or Pagefind, because it loads the least for a first query on a
  * phone with no binary and works from file:// (docs/decisions.md#search-engine; cost and speed
@@ -13,25 +16,33 @@
  *   Pagefind           4.1 s CPU          113 KB               2.8 s                 200/200 sampled
  *   ours, before       10.0 s wall        39.7 KB, 8 requests  8.5 s                 1000/1000
  *   ours, 2nd pass     5.7 s wall         40.5 KB, 7 requests  7.2 s                 1000/1000
- *   ours, now          1.2 s wall         40.2 KB, 10 requests 1.71 s (0.60 s typed) 1000/1000
+ *   ours, cards        1.2 s wall         40.2 KB, 10 requests 1.71 s (0.60 s typed) 1000/1000
+ *   ours, now          0.85 s in-stage    41.0 KB, 8 requests  3.42 s (0.77 s typed) 1000/1000 (site)
  *
- * (Last row: another run, medians of 3 at load 12-13, where the revision before it took 1.73 s, 1.10 s
+ * (Cards row: another run, medians of 3 at load 12-13, where the revision before it took 1.73 s, 1.10 s
  * of it from the query typed: the first result now comes from the card pieces loaded beside the
- * buckets, before the snippets; docs/decisions.md#search-first-result.)
+ * buckets, before the snippets; docs/decisions.md#search-first-result. Last row: medians of 3 at
+ * load 12-30, where the revision before took 4.69 s (0.88 s typed): the index is built on a worker
+ * while the pages are laid out, the stage keeps only its input's hashing, and an alert's name needs
+ * 5 requests in its first round trip, not 7; #search-worker, #search-requests.)
  *
- * Every piece is named `<piece>.<hash>.js`, one hash for the whole index: a page always loads the
- * pieces of its own release, and nginx serves them `immutable` like every fingerprinted asset.
+ * Every piece is named `<piece>.<hash>.js`, one hash for the whole index (of its input, its format
+ * and the code that builds it): a page always loads the pieces of its own release, and nginx
+ * serves them `immutable` like every fingerprinted asset.
  * Piece URLs are relative to the site's own script (never a hard-coded "/"), so a site under a
  * base path and an offline copy opened from file:// find them too.
  * Reads: page.url, page.title, page.section, page.searchSections (else page.contents). Writes: the
- * index pieces, metadata search; clears page.searchSections.
+ * index pieces (handed to ctx.writer when built on the worker, their `contents` filled in as they
+ * come), metadata search; clears page.searchSections.
  */
 import crypto from 'node:crypto';
 import type Metalsmith from 'metalsmith';
 import { stripBase } from '../lib/urls/base.ts';
 import type { BuildContext } from '../lib/core/context.ts';
 import type { Files, Page } from '../lib/core/page.ts';
-import { buildSearchIndex, type IndexPage } from '../lib/search/build-index.ts';
+import { buildSearchIndex, FORMAT, planIndex, type IndexPage } from '../lib/search/build-index.ts';
+import { encodeInput } from '../lib/search/index-input.ts';
+import { buildIndexInWorker, indexCode, workerAvailable } from '../lib/search/index-worker.ts';
 import { splitSections } from '../lib/search/sections.ts';
 
 /** Where the pieces go, relative to the site root. */
@@ -84,17 +95,53 @@ export default function search(ctx: BuildContext): Metalsmith.Plugin {
         sections: sections.map((s, i) => (i === 0 ? { ...s, heading: '' } : s)),
       });
     }
-    const index = buildSearchIndex(input, { synonyms });
-    const hash = crypto.createHash('sha256');
-    for (const [name, text] of index.pieces) hash.update(name).update('\0').update(text).update('\0');
-    const digest = hash.digest('hex').slice(0, 10);
+    // Everything the pages say about the index comes from its input, so they can be laid out while it is built (docs/decisions.md#search-worker).
+    const plan = planIndex(input);
+    const encoded = encodeInput(input);
+    const hash = crypto.createHash('sha256').update(`${FORMAT} ${plan.buckets} ${plan.pagesPerChunk} ${plan.cardPieces}\0${JSON.stringify(synonyms)}\0`);
+    for (const code of indexCode()) hash.update(code);
+    for (const part of [encoded.shape, encoded.lengths, encoded.text]) hash.update(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
+    const digest = hash.update(encoded.utf16 ? '\0utf16' : '').digest('hex').slice(0, 10);
+    const chunks = Math.ceil(input.length / plan.pagesPerChunk);
+    const names = [...range('s', plan.buckets), ...range('k', plan.cardPieces), ...range('c', chunks)];
+    const meta: SearchMetadata = { config: `${FORMAT} ${digest} ${plan.buckets} ${plan.pagesPerChunk} ${plan.cardPieces}` };
+    metalsmith.metadata({ search: meta });
+    const writer = ctx.incremental ? undefined : ctx.writer;
+    if (writer && workerAvailable()) {
+      // Built on a worker while the next stages run; each piece is written when it comes, and the
+      // offline stage, reading it back, waits for it (lib/io/write.ts).
+      const pieces = buildIndexInWorker(encoded, synonyms, plan);
+      for (const name of names) {
+        const key = `${PIECES_DIR}${name}.${digest}.js`;
+        const file: { contents: Buffer; mode: string } = { contents: Buffer.alloc(0), mode: '0644' };
+        files[key] = file;
+        // Filled in when it comes (views of one buffer: the build's result holds them, as it did before).
+        writer.writeWhenReady(
+          key,
+          pieces.then((all) => {
+            const contents = all.get(name);
+            if (!contents) throw new Error(`the search index has no piece ${name}`);
+            file.contents = contents;
+            return contents;
+          }),
+        );
+      }
+      debug('%d pages: %d pieces on a worker', input.length, names.length);
+      return;
+    }
+    const index = buildSearchIndex(input, { synonyms, plan });
     let bytes = 0;
-    for (const [name, contents] of index.pieces) {
+    for (const name of names) {
+      const contents = index.pieces.get(name);
+      if (!contents) throw new Error(`the search index has no piece ${name}`);
       bytes += contents.length;
       files[`${PIECES_DIR}${name}.${digest}.js`] = { contents, mode: '0644' };
     }
-    const meta: SearchMetadata = { config: `v2 ${digest} ${index.buckets} ${index.pagesPerChunk} ${index.cardPieces}` };
-    metalsmith.metadata({ search: meta });
-    debug('%d pages, %d docs, %d terms, %d pieces, %d bytes', index.stats.pages, index.stats.docs, index.stats.terms, index.pieces.size, bytes);
+    debug('%d pages, %d docs, %d terms (%d bytes, %d planned), %d pieces, %d bytes', index.stats.pages, index.stats.docs, index.stats.terms, index.stats.bytes, plan.buckets, index.pieces.size, bytes);
   };
+}
+
+/** `s0`, `s1`, ... `s<n-1>`. */
+function range(prefix: string, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 }

@@ -385,9 +385,11 @@ export function createEngine(options) {
     words.forEach(function (w) {
       names.add(w.joined || wordParts(w.raw).join(''));
     });
-    return Array.from(names, function (n) {
-      return 'k' + cardPieceOf(n, cardPieces);
+    const pieceNames = new Set();
+    names.forEach(function (n) {
+      pieceNames.add('k' + cardPieceOf(n, cardPieces));
     });
+    return Array.from(pieceNames);
   }
 
   /** Loads the card pieces beside the buckets; one that fails only means no early result. */

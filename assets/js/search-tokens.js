@@ -130,9 +130,13 @@ export function wordSpans(text) {
   return out;
 }
 
-/** FNV-1a of a term's first two characters: which bucket (index piece) holds the term. */
+/**
+ * FNV-1a of a term's first two characters: which bucket (index piece) holds the term. A title key
+ * (`=health disk high 624`) goes by the two after its `=`: the bucket of the query's first word,
+ * which the query loads anyway (one request fewer: docs/decisions.md#search-requests).
+ */
 export function bucketOf(term, buckets) {
-  const key = term.slice(0, 2);
+  const key = term.charCodeAt(0) === 61 /* = */ ? term.slice(1, 3) : term.slice(0, 2);
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
@@ -141,11 +145,16 @@ export function bucketOf(term, buckets) {
   return h % buckets;
 }
 
-/** FNV-1a of a whole term: which card piece holds the cards of the pages it names exactly. */
+/**
+ * FNV-1a of a whole term: which card piece holds the cards of the pages it names exactly. A title
+ * key counts without its `=` and spaces, so an alert's name typed whole needs one card piece, not
+ * two (its title key and its joined name are then the same: docs/decisions.md#search-requests).
+ */
 export function cardPieceOf(term, pieces) {
+  const name = term.charCodeAt(0) === 61 /* = */ ? term.slice(1).replace(/ /g, '') : term;
   let h = 0x811c9dc5;
-  for (let i = 0; i < term.length; i++) {
-    h ^= term.charCodeAt(i);
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h % pieces;

@@ -96,6 +96,7 @@ export class ReleaseWriter {
   private readonly pending = new Set<Promise<void>>();
   private readonly waiting: (() => void)[] = [];
   private running = 0;
+  private writes = 0;
   private failure: unknown;
 
   constructor(private readonly destination: string, private readonly concurrency = 64) {
@@ -116,7 +117,24 @@ export class ReleaseWriter {
         this.waiting.shift()?.();
       });
     this.track(name, work);
-    if (this.written.size === 10) killPoint('build:mid-write');
+    if (++this.writes === 10) killPoint('build:mid-write'); // the 10th file given whole (pieces to come are counted in `written` too)
+  }
+
+  /** Starts writing one file whose contents come later (the search index, from its worker); returns at once. */
+  writeWhenReady(name: string, contents: Promise<Buffer>): void {
+    const file = path.join(this.staging, name);
+    this.track(
+      name,
+      contents.then((c) =>
+        this.slot()
+          .then(() => this.folder(path.dirname(file)))
+          .then(() => writePieces(file, [c]))
+          .finally(() => {
+            this.running--;
+            this.waiting.shift()?.();
+          }),
+      ),
+    );
   }
 
   /** Starts writing one file from a stream (the offline archive, as it is made); returns at once. */

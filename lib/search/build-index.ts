@@ -12,7 +12,8 @@
  *   saturation of body text, the term's rarity (idf), and a low factor on what generated listing
  *   pages (Services, Teams, Alerts) list, so they never outrank the runbooks they list. The browser
  *   only adds.
- * - Terms are spread over `buckets` pieces by their first two characters (tokenize.ts bucketOf): a
+ * - Terms are spread over `buckets` pieces by their first two characters (a title key by the two
+ *   after its `=`, tokenize.ts bucketOf; how many: planIndex): a
  *   word's bucket holds every term that starts like it, so prefixes ("backl") and one-typo variants
  *   past the second letter are found in the same piece. A term's postings keep its MAX_POSTINGS
  *   best docs. A typo in the first two letters is found through "~" keys: each word of letters
@@ -22,7 +23,7 @@
  *   snippet) is in "chunk" pieces of `pagesPerChunk` consecutive pages: a query loads only the
  *   chunks of the pages it shows.
  * - A page's "card" (the above but the prose) is also in a "k" piece chosen by a hash of each whole
- *   term that names it exactly (its title key, each alert's whole name), which the browser loads
+ *   term that names it exactly (its title key, each alert's whole name; cardPieceOf), which the browser loads
  *   beside the buckets: the query an on-call reader types most, an alert's name, shows its first
  *   result in one round trip, before the chunk with the snippet (docs/decisions.md#search-first-result).
  * - Every piece is a script, `rsSearch("<name>", <JSON>)`, so an offline copy opened from file://
@@ -61,6 +62,18 @@ export interface IndexPage {
 export interface SearchOptions {
   /** Equivalence classes: `oom: [out of memory, memory]` -> ['oom', 'out of memory', 'memory']. */
   synonyms?: readonly (readonly string[])[];
+  /** The pieces' counts and sizes, planIndex(input) when not given. */
+  plan?: IndexPlan;
+}
+
+/**
+ * How many pieces of each kind, fixed from the input before the index is built, so the pages can
+ * name the index (`search.config`) while a worker builds it (docs/decisions.md#search-worker).
+ */
+export interface IndexPlan {
+  buckets: number;
+  pagesPerChunk: number;
+  cardPieces: number;
 }
 
 /** Field weights, each per doc; see the file comment. Body fields saturate with term frequency. */
@@ -84,6 +97,9 @@ export const WEIGHTS = {
   runbook: 1.5, // factor on every score of a runbook: on-call searches for what to do
 } as const;
 
+/** The format's name, first in `search.config`; the browser refuses another (assets/js/search-engine.js). */
+export const FORMAT = 'v2';
+
 /** Postings kept per term (its best-scoring docs): bounds a common word's size at any site size. */
 export const MAX_POSTINGS = 1500;
 /** Sections a page can have in the index (a doc number is page * 64 + section). */
@@ -94,6 +110,8 @@ const SNIPPET_CHARS = 1500;
 const BUCKET_BYTES = 12_000;
 const CHUNK_BYTES = 12_000;
 const CARD_BYTES = 4_000;
+/** Index bytes per character of searchable text: 0.70 measured on the 1,000-page corpus (1.95 on this small site, whose buckets are then fewer and larger). */
+const INDEX_BYTES_PER_CHAR = 0.7;
 
 export interface SearchPieces {
   /** Piece name ("s3", "c12") -> its script, UTF-8. */
@@ -101,7 +119,8 @@ export interface SearchPieces {
   buckets: number;
   pagesPerChunk: number;
   cardPieces: number;
-  stats: { pages: number; docs: number; terms: number };
+  /** bytes: the buckets' terms and keys, in UTF-16 units (what planIndex estimates). */
+  stats: { pages: number; docs: number; terms: number; bytes: number };
 }
 
 type Field = keyof typeof WEIGHTS;
@@ -232,7 +251,40 @@ interface Counts {
   synonyms: Map<number, [number, number[]][]>;
 }
 
+/**
+ * The pieces' counts from the input alone, cheaply (lengths, not the index): buckets of about
+ * BUCKET_BYTES by the index's size estimated from the text's, chunks and card pieces of about
+ * CHUNK_BYTES and CARD_BYTES by the lengths of what they hold (JSON escapes not counted).
+ */
+export function planIndex(input: readonly IndexPage[]): IndexPlan {
+  let chars = 0;
+  let records = 0;
+  let cardBytes = 0;
+  for (const page of input) {
+    const sections = page.sections.slice(0, MAX_SECTIONS);
+    // A record: [url, title, crumb, severity, generated, [[anchor, heading, snippet], ...]]; a card: the same without snippets.
+    let card = page.url.length + page.title.length + page.crumb.length + (page.severity ?? '').length + 14;
+    let snippets = 0;
+    sections.forEach((s, i) => {
+      chars += s.text.length + s.other.length + s.heading.length;
+      card += s.anchor.length + (i === 0 ? 0 : s.heading.length) + 8;
+      const prose = i === 0 && page.description ? page.description.length + (s.text ? s.text.length + 1 : 0) : s.text.length;
+      snippets += Math.min(prose, SNIPPET_CHARS) + 3;
+    });
+    chars += page.title.length + (page.description ?? '').length;
+    records += card + snippets;
+    cardBytes += (1 + page.alerts.length) * card; // its title key and about one whole name per alert
+  }
+  const avgRecord = input.length ? records / input.length : 1;
+  return {
+    buckets: Math.max(1, Math.min(1024, Math.ceil((chars * INDEX_BYTES_PER_CHAR) / BUCKET_BYTES))),
+    pagesPerChunk: Math.max(1, Math.floor(CHUNK_BYTES / avgRecord)),
+    cardPieces: Math.max(1, Math.ceil(cardBytes / CARD_BYTES)),
+  };
+}
+
 export function buildSearchIndex(input: readonly IndexPage[], options: SearchOptions = {}): SearchPieces {
+  const plan = options.plan ?? planIndex(input);
   const pages = [...input].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
   const vocab = new Vocabulary();
   const classes = synonymClasses(options.synonyms ?? [], vocab);
@@ -495,7 +547,7 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
     headEntries.push(entry);
     totalBytes += entry.length + 1;
   }
-  const buckets = Math.max(1, Math.min(1024, Math.ceil(totalBytes / BUCKET_BYTES)));
+  const buckets = plan.buckets;
   const termsIn: number[][] = Array.from({ length: buckets }, () => []);
   const headsIn: number[][] = Array.from({ length: buckets }, () => []);
   for (let u = 0; u < used.length; u++) termsIn[bucketOf(usedTerms[u]!, buckets)]!.push(u);
@@ -545,9 +597,7 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
   const cards = pages.map((page) =>
     JSON.stringify([page.url, page.title, page.crumb, page.severity ?? '', page.generated ? 1 : 0, page.sections.slice(0, MAX_SECTIONS).map((s, i) => [s.anchor, i === 0 ? '' : s.heading])]),
   );
-  let cardBytes = 0;
-  cardTerms.forEach((names, p) => (cardBytes += names.length * cards[p]!.length));
-  const cardPieces = Math.max(1, Math.ceil(cardBytes / CARD_BYTES));
+  const cardPieces = plan.cardPieces;
   const cardsIn: number[][] = Array.from({ length: cardPieces }, () => []);
   cardTerms.forEach((names, p) => {
     for (const name of names) {
@@ -557,12 +607,11 @@ export function buildSearchIndex(input: readonly IndexPage[], options: SearchOpt
   });
   cardsIn.forEach((list, k) => pieces.set(`k${k}`, Buffer.from(piece(`k${k}`, `{${list.map((p) => `"${p}":${cards[p]!}`).join(',')}}`))));
 
-  const avgRecord = records.length ? records.reduce((sum, r) => sum + r.length, 0) / records.length : 1;
-  const pagesPerChunk = Math.max(1, Math.floor(CHUNK_BYTES / avgRecord));
+  const pagesPerChunk = plan.pagesPerChunk;
   for (let c = 0; c * pagesPerChunk < records.length; c++) {
     pieces.set(`c${c}`, Buffer.from(piece(`c${c}`, `[${records.slice(c * pagesPerChunk, (c + 1) * pagesPerChunk).join(',')}]`)));
   }
-  return { pieces, buckets, pagesPerChunk, cardPieces, stats: { pages: pages.length, docs: n, terms: used.length } };
+  return { pieces, buckets, pagesPerChunk, cardPieces, stats: { pages: pages.length, docs: n, terms: used.length, bytes: totalBytes } };
 }
 
 function piece(name: string, json: string): string {
