@@ -100,8 +100,9 @@ export default function search(ctx: BuildContext): Metalsmith.Plugin {
     const encoded = encodeInput(input);
     const hash = crypto.createHash('sha256').update(`${FORMAT} ${plan.buckets} ${plan.pagesPerChunk} ${plan.cardPieces}\0${JSON.stringify(synonyms)}\0`);
     for (const code of indexCode()) hash.update(code);
-    for (const part of [encoded.shape, encoded.lengths, encoded.text]) hash.update(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
-    const digest = hash.update(encoded.utf16 ? '\0utf16' : '').digest('hex').slice(0, 10);
+    for (const part of [encoded.shape, encoded.lengths]) hash.update(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
+    for (const text of encoded.texts) hash.update(text.utf16 ? '\0utf16\0' : '\0utf8\0').update(text.bytes);
+    const digest = hash.digest('hex').slice(0, 10);
     const chunks = Math.ceil(input.length / plan.pagesPerChunk);
     const names = [...range('s', plan.buckets), ...range('k', plan.cardPieces), ...range('c', chunks)];
     const meta: SearchMetadata = { config: `${FORMAT} ${digest} ${plan.buckets} ${plan.pagesPerChunk} ${plan.cardPieces}` };

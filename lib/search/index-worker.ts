@@ -101,9 +101,7 @@ export function buildIndexInWorker(input: EncodedInput, synonyms: string[][], pl
 export function serveIndexWorker(): void {
   const task = workerData as Task;
   try {
-    // A Buffer arrives as a plain Uint8Array.
-    const { text } = task.input;
-    const pages = decodeInput({ ...task.input, text: Buffer.from(text.buffer, text.byteOffset, text.byteLength) });
+    const pages = decodeInput(task.input);
     const index = buildSearchIndex(pages, { synonyms: task.synonyms, plan: task.plan });
     const names = [...index.pieces.keys()];
     const sizes = names.map((n) => index.pieces.get(n)!.length);

@@ -35,13 +35,19 @@ describe('search index input', () => {
       page(3, { alerts: [], services: [], team: [], sections: [] }),
     ];
     const encoded = encodeInput(pages);
-    expect(encoded.utf16).toBe(false);
+    expect(encoded.texts.map((t) => t.utf16)).toEqual([false]);
     expect(decodeInput(encoded)).toEqual(pages.map((p) => ({ ...p, description: p.description || undefined, severity: p.severity || undefined })));
     // A lone surrogate (which UTF-8 cannot carry) is kept too.
     const odd = [page(4, { title: 'half \ud83d of an emoji' })];
     const oddEncoded = encodeInput(odd);
-    expect(oddEncoded.utf16).toBe(true);
+    expect(oddEncoded.texts.map((t) => t.utf16)).toEqual([true]);
     expect(decodeInput(oddEncoded)[0]!.title).toBe('half \ud83d of an emoji');
+    // A large site's strings go in several texts (one would pass V8's longest string), each encoded apart.
+    const many = [...pages, ...odd, page(5)];
+    const split = encodeInput(many, 100);
+    expect(split.texts.length).toBeGreaterThan(3);
+    expect(split.texts.some((t) => t.utf16) && split.texts.some((t) => !t.utf16)).toBe(true);
+    expect(decodeInput(split)).toEqual(decodeInput(encodeInput(many)));
   });
 });
 
