@@ -108,24 +108,23 @@ export default function search(ctx: BuildContext): Metalsmith.Plugin {
     const meta: SearchMetadata = { config: `${FORMAT} ${digest} ${plan.buckets} ${plan.pagesPerChunk} ${plan.cardPieces}` };
     metalsmith.metadata({ search: meta });
     const writer = ctx.incremental ? undefined : ctx.writer;
-    if (writer && workerAvailable()) {
+    // The dev server too: it serves the pieces once they come, and its pages meanwhile (docs/decisions.md#dev-lazy-layout).
+    if ((writer || (ctx.dev && !ctx.incremental)) && workerAvailable()) {
       // Built on a worker while the next stages run; each piece is written when it comes, and the
       // offline stage, reading it back, waits for it (lib/io/write.ts).
       const pieces = buildIndexInWorker(encoded, synonyms, plan);
       for (const name of names) {
         const key = `${PIECES_DIR}${name}.${digest}.js`;
-        const file: { contents: Buffer; mode: string } = { contents: Buffer.alloc(0), mode: '0644' };
-        files[key] = file;
+        const file: { contents: Buffer; mode: string; later?: Promise<Buffer> } = { contents: Buffer.alloc(0), mode: '0644' };
         // Filled in when it comes (views of one buffer: the build's result holds them, as it did before).
-        writer.writeWhenReady(
-          key,
-          pieces.then((all) => {
-            const contents = all.get(name);
-            if (!contents) throw new Error(`the search index has no piece ${name}`);
-            file.contents = contents;
-            return contents;
-          }),
-        );
+        file.later = pieces.then((all) => {
+          const contents = all.get(name);
+          if (!contents) throw new Error(`the search index has no piece ${name}`);
+          file.contents = contents;
+          return contents;
+        });
+        files[key] = file as Page;
+        writer?.writeWhenReady(key, file.later);
       }
       debug('%d pages: %d pieces on a worker', input.length, names.length);
       return;

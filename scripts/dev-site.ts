@@ -66,6 +66,8 @@ export class DevSite {
   private readonly output = new Map<string, Buffer>();
   /** Pages of the last full rebuild not laid out yet (see file()). */
   private unlaid: Unlaid | undefined;
+  /** Files whose bytes are still being made (the search index, on a worker): served once they come. */
+  private readonly later = new Map<string, Promise<Buffer>>();
   /** Current problems, by the file they are about. */
   private problemsByFile = new Map<string, Problem[]>();
   readonly timings: Timings = new Map();
@@ -77,13 +79,27 @@ export class DevSite {
     return [...this.problemsByFile.values()].flat();
   }
 
+  /** Serves a file once its bytes are made; until then a request for it waits (coming()). */
+  private serveWhenMade(out: string, later: Promise<Buffer>): void {
+    this.output.delete(out);
+    this.later.set(out, later);
+    later.then(
+      (bytes) => {
+        if (this.later.get(out) !== later) return; // a newer build made it again
+        this.later.delete(out);
+        this.output.set(out, bytes);
+      },
+      () => undefined, // the request waiting for it answers with the error (scripts/dev.ts)
+    );
+  }
+
   /** How many files are served. */
   get size(): number {
-    return this.output.size + (this.unlaid?.pages.size ?? 0);
+    return this.output.size + (this.unlaid?.pages.size ?? 0) + this.later.size;
   }
 
   has(out: string): boolean {
-    return this.output.has(out) || !!this.unlaid?.pages.has(out);
+    return this.output.has(out) || !!this.unlaid?.pages.has(out) || this.later.has(out);
   }
 
   /** The bytes served at an output path; a page is laid out the first time it is asked for. */
@@ -110,8 +126,14 @@ export class DevSite {
     return bytes;
   }
 
-  /** Every served file, each page laid out (tests compare them with a build's). */
-  everything(): Map<string, Buffer> {
+  /** A file whose bytes are still being made, or undefined (see Page.later). */
+  coming(out: string): Promise<Buffer> | undefined {
+    return this.later.get(out);
+  }
+
+  /** Every served file, each page laid out and every file made (tests compare them with a build's). */
+  async everything(): Promise<Map<string, Buffer>> {
+    await Promise.all(this.later.values());
     for (const out of [...(this.unlaid?.pages.keys() ?? [])]) this.file(out);
     return new Map(this.output);
   }
@@ -164,7 +186,8 @@ export class DevSite {
       if (held.has(key)) {
         unlaid.pages.set(out, { key, page: file });
         this.output.delete(out);
-      } else this.output.set(out, file.contents);
+      } else if (file.later) this.serveWhenMade(out, file.later);
+      else this.output.set(out, file.contents);
       urls.push(urlOf(key));
     }
     // Pages that no longer exist stop being served.

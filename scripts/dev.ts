@@ -183,6 +183,18 @@ export async function startDevServer(options: DevServerOptions) {
     const sitePath = stripBase(base, pathname);
     // A path outside the base path is answered with the 404 page, as the host would.
     let key = sitePath === undefined ? '\u0000outside/' : keyOf(sitePath);
+    const coming = site.coming(key);
+    if (coming) {
+      // Still being made (the search index, just after a full rebuild): answered once it is.
+      coming.then(
+        (bytes) => respond(res, key, bytes, 200),
+        (err) => {
+          log(`${key}: ${err instanceof Error ? err.message : String(err)}`);
+          plain(res, 500, `This file could not be made: ${err instanceof Error ? err.message : String(err)}`);
+        },
+      );
+      return;
+    }
     let body = site.file(key);
     if (!body && site.has(`${key}/index.html`)) {
       res.writeHead(301, { location: `${pathname}/` });
@@ -195,6 +207,11 @@ export async function startDevServer(options: DevServerOptions) {
       key = '404.html';
       body = site.file(key) ?? Buffer.from('Not found');
     }
+    respond(res, key, body, status);
+  }
+
+  /** A file's answer: its type and caching, and on pages the live-reload script. */
+  function respond(res: http.ServerResponse, key: string, body: Buffer, status: number) {
     const type = TYPES[path.extname(key)] ?? 'application/octet-stream';
     if (type.startsWith('text/html')) {
       body = Buffer.from(

@@ -142,7 +142,7 @@ describe('render cache', { timeout: 300_000 }, () => {
     const again = await second.full();
     expect(again.reused).toBeGreaterThan(40);
     expect(second.problems).toEqual([]);
-    expect(bytes(second.everything())).toEqual(bytes(uncached.everything()));
-    expect(bytes(first.everything())).toEqual(bytes(uncached.everything()));
+    expect(bytes(await second.everything())).toEqual(bytes(await uncached.everything()));
+    expect(bytes(await first.everything())).toEqual(bytes(await uncached.everything()));
   });
 });

@@ -19,6 +19,11 @@ export interface Heading {
 export type Page = Omit<FrontMatter, 'title' | 'type'> & {
   contents: Buffer;
   mode?: string;
+  /**
+   * A file whose bytes come later (the search index, built on a worker while the next stages run):
+   * `contents` is empty until this resolves with them. The writer and the dev server wait for it.
+   */
+  later?: Promise<Buffer>;
   stats?: Stats;
   /** Always set by the frontmatter stage: from front matter, the first `# heading`, or the file name. */
   title: string;
