@@ -7,7 +7,8 @@
  *
  * A "word" is a run of letters and digits, joined by `.`, `_` or `-` into one identifier
  * (`nsq.channel.depth.high`, `queue_depth`, `dd-agent`), each piece also cut at CamelCase humps
- * (`KubePodCrashLooping` -> kube pod crash looping). An identifier yields its parts, the whole joined
+ * (`KubePodCrashLooping` -> kube pod crash looping) and before a serial number of 3+ digits
+ * (`High624` -> high 624). An identifier yields its parts, the whole joined
  * (`nsqchanneldepthhigh`: the exact alert name) and every run of adjacent parts joined (`crashlooping`,
  * `podcrash`...; none with a number part), so it is found whole, in parts, and as a person would type a piece of it.
  */
@@ -26,6 +27,8 @@ const MARKS = /[\u0300-\u036f]/g;
 const ASCII = /^[\x00-\x7f]*$/;
 const PLAIN = /^[a-z0-9]+$/;
 const DIGITS = /^[0-9]+$/;
+/** A hump ending in a serial number (`High624`): letters, then 3 or more digits. */
+const SERIAL = /^(\p{L}+)(\p{N}{3,})$/u;
 
 /** Lower case without accents. */
 export function fold(s) {
@@ -50,8 +53,13 @@ export function wordParts(raw) {
   const parts = [];
   for (const piece of raw.split(SEPARATOR)) {
     for (const hump of piece.replace(HUMP, '$1$3 $2$4').split(' ')) {
-      const t = fold(hump);
-      if (t) parts.push(t);
+      // `HealthDiskHigh624` -> ... high, 624, as `health.disk.high.624` is cut: one term `high624`
+      // per alert crowded the bucket of every query with "high" (docs/decisions.md#search-serials).
+      const serial = SERIAL.exec(hump);
+      for (const h of serial ? [serial[1], serial[2]] : [hump]) {
+        const t = fold(h);
+        if (t) parts.push(t);
+      }
     }
   }
   return parts;

@@ -102,6 +102,7 @@ export function serveIndexWorker(): void {
   const task = workerData as Task;
   try {
     const pages = decodeInput(task.input);
+    task.input.texts.length = 0; // decoded: the bytes can go
     const index = buildSearchIndex(pages, { synonyms: task.synonyms, plan: task.plan });
     const names = [...index.pieces.keys()];
     const sizes = names.map((n) => index.pieces.get(n)!.length);
