@@ -5,39 +5,28 @@
  * test/search/queries.test.ts.
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build } from '../../build.ts';
 import { generate } from '../../bench/generate.ts';
-import { launchChromium, missingTools } from '../e2e/server.ts';
-import { alerts, first, runAll, serve, show, titles } from './queries-helpers.ts';
+import { missingTools } from '../e2e/server.ts';
+import { alerts, browserAndFolder, first, runAll, serve, show, titles } from './queries-helpers.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
 
 describe.skipIf(!!skipReason)('search query set in Chromium through the search box, benchmark corpus', () => {
-  let tmp: string;
-  let browser: Browser;
-  beforeAll(async () => {
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'rs-search-bench-'));
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    if (tmp) await fs.rm(tmp, { recursive: true, force: true });
-  }, 30_000);
+  const { browser, tmp } = browserAndFolder('rs-search-bench-');
 
   it('the 1,000-page benchmark corpus: every alert and every title first', async () => {
-    const corpus = path.join(tmp, 'corpus');
+    const corpus = path.join(tmp(), 'corpus');
     generate(corpus, 1000);
-    const site = path.join(tmp, 'bench-site');
+    const site = path.join(tmp(), 'bench-site');
     await build({ root: corpus, destination: site });
     // Redirects are not under test here, and nginx -t warns about a map of 1,000 alert URLs at the
     // config's default map_hash sizes (deploy/nginx.conf, another issue's).
     await fs.rm(path.join(site, '.nginx-redirects.map'), { force: true });
-    const { nginx, page } = await serve(site, tmp, browser);
+    const { nginx, page } = await serve(site, tmp(), browser());
     try {
       const alertQueries = (await alerts(site)).map(([q, p]) => ({ q, expect: [p] }));
       expect(alertQueries.length).toBe(1000);

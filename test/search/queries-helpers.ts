@@ -5,11 +5,28 @@
  * (docs/decisions.md#test-speed).
  */
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { decodeHTML } from 'entities';
 import type { Browser, Page } from 'playwright-core';
-import { startNginx, type Nginx } from '../e2e/server.ts';
+import { launchChromium, startNginx, type Nginx } from '../e2e/server.ts';
 import { askAll } from './harness.ts';
+
+/** One Chromium and one temporary folder for a test file, set up before its tests and removed after. */
+export function browserAndFolder(prefix: string): { browser: () => Browser; tmp: () => string } {
+  let tmp: string | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+  }, 30_000);
+  return { browser: () => browser!, tmp: () => tmp! };
+}
 
 export interface Query {
   q: string;

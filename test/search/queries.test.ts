@@ -7,33 +7,22 @@
  * The same on the 1,000-page benchmark corpus: test/search/queries-bench.test.ts.
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, missingTools } from '../e2e/server.ts';
+import { describe, expect, it } from 'vitest';
+import { missingTools } from '../e2e/server.ts';
 import { sharedSite } from '../helpers/shared-site.ts';
-import { alerts, first, runAll, serve, show, titles, top3, type Query } from './queries-helpers.ts';
+import { alerts, browserAndFolder, first, runAll, serve, show, titles, top3, type Query } from './queries-helpers.ts';
 
 const skipReason = missingTools();
 if (skipReason) console.warn(skipReason);
 
 describe.skipIf(!!skipReason)('search query set in Chromium through the search box', () => {
-  let tmp: string;
-  let browser: Browser;
-  beforeAll(async () => {
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'rs-search-'));
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    if (tmp) await fs.rm(tmp, { recursive: true, force: true });
-  }, 30_000);
+  const { browser, tmp } = browserAndFolder('rs-search-');
 
   it('the site: every alert and every title first; on-call queries >= 95% first, all in the top 3', async () => {
     // The run's one build of this site, served unchanged (test/helpers/shared-site.ts).
     const { site } = await sharedSite();
-    const { nginx, page } = await serve(site, tmp, browser);
+    const { nginx, page } = await serve(site, tmp(), browser());
     try {
       const alertQueries = (await alerts(site)).map(([q, p]) => ({ q, expect: [p] }));
       expect(alertQueries.length).toBeGreaterThan(15);
