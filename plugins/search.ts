@@ -17,12 +17,13 @@
  *   ours, before       10.0 s wall        39.7 KB, 8 requests  8.5 s                 1000/1000
  *   ours, 2nd pass     5.7 s wall         40.5 KB, 7 requests  7.2 s                 1000/1000
  *   ours, cards        1.2 s wall         40.2 KB, 10 requests 1.71 s (0.60 s typed) 1000/1000
- *   ours, now          0.85 s in-stage    41.0 KB, 8 requests  3.42 s (0.77 s typed) 1000/1000 (site)
+ *   ours, now          0.54-4.0 s in-stage 38.5 KB, 8 requests 4.53 s (1.96 s typed) 1000/1000
  *
  * (Cards row: another run, medians of 3 at load 12-13, where the revision before it took 1.73 s, 1.10 s
  * of it from the query typed: the first result now comes from the card pieces loaded beside the
  * buckets, before the snippets; docs/decisions.md#search-first-result. Last row: medians of 3 at
- * load 12-30, where the revision before took 4.69 s (0.88 s typed): the index is built on a worker
+ * load 20-27, where the revision before took 4.11 s (1.15 s typed), noise larger than any change;
+ * index build is now the stage's main-thread share only (0.69 s median): the index is built on a worker
  * while the pages are laid out, the stage keeps only its input's hashing, and an alert's name needs
  * 5 requests in its first round trip, not 7; #search-worker, #search-requests.)
  *
