@@ -124,6 +124,8 @@ export default function search(ctx: BuildContext): Metalsmith.Plugin {
           file.contents = contents;
           return contents;
         });
+        // Whoever serves or writes it sees a failure; a run that stops before that must not crash the process.
+        file.later.catch(() => undefined);
         files[key] = file as Page;
         writer?.writeWhenReady(key, file.later);
       }
