@@ -22,7 +22,8 @@ import type Metalsmith from 'metalsmith';
 import { pipeline, readSite, stages } from '../build.ts';
 import { createContext, type BuildContext, type BuildOptions } from '../lib/core/context.ts';
 import type { Problem } from '../lib/core/diagnostics.ts';
-import type { Files, Page } from '../lib/core/page.ts';
+import { isMarkdown, type Files, type Page } from '../lib/core/page.ts';
+import { escapeHtml } from '../lib/util/text.ts';
 import { stage, type Timings } from '../lib/core/stage.ts';
 import { staticIncludes } from '../lib/templates/handlebars-includes.ts';
 import { loadPartials } from '../lib/templates/partial-sources.ts';
@@ -118,7 +119,7 @@ export class DevSite {
       });
     } catch (err) {
       problems = [];
-      one[held.key]!.contents = Buffer.from(`<!doctype html><title>Layout failed</title><pre>${String(err instanceof Error ? err.message : err).replace(/[&<]/g, (c) => (c === '&' ? '&amp;' : '&lt;'))}</pre>`);
+      one[held.key]!.contents = Buffer.from(`<!doctype html><title>Layout failed</title><pre>${escapeHtml(String(err instanceof Error ? err.message : err))}</pre>`);
     }
     for (const [file, list] of groupProblems(problems)) this.problemsByFile.set(file, [...(this.problemsByFile.get(file) ?? []), ...list]);
     const bytes = one[held.key]!.contents;
@@ -206,7 +207,7 @@ export class DevSite {
   async sourceChanged(absPath: string, pageOnly = false): Promise<UpdateResult | undefined> {
     const key = path.relative(this.ctx.source, absPath);
     const exists = fs.existsSync(absPath);
-    if (!exists || !this.raw.has(key) || !/\.(md|markdown)$/i.test(key)) return pageOnly ? undefined : this.full();
+    if (!exists || !this.raw.has(key) || !isMarkdown(key)) return pageOnly ? undefined : this.full();
     const t0 = performance.now();
     const before = this.raw.get(key)!;
     const file = (await this.ms.readFile(key)) as Metalsmith.File;

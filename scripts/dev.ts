@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { normaliseBase, stripBase } from '../lib/urls/base.ts';
 import { createContext, type BuildContext } from '../lib/core/context.ts';
 import { formatReport, printable } from '../lib/core/diagnostics.ts';
+import { isMarkdown } from '../lib/core/page.ts';
 import { DevSite, type UpdateResult } from './dev-site.ts';
 import { cacheDirFor, cacheWanted, reusedText } from '../lib/io/render-cache.ts';
 
@@ -325,7 +326,7 @@ class UpdateQueue {
     // A page saved while nothing else is going on is re-rendered at once instead of after the quiet
     // window: the reader sees the edit sooner (docs/decisions.md#dev-edit-latency). If that edit moves
     // navigation, it joins the batch of whatever follows it (a branch checkout) as before.
-    if (how === 'change' && this.idle() && /\.(md|markdown)$/i.test(file) && file.startsWith(this.ctx.source + path.sep)) this.runNow(file);
+    if (how === 'change' && this.idle() && isMarkdown(file) && file.startsWith(this.ctx.source + path.sep)) this.runNow(file);
     else this.queue(file, how === 'remove');
   };
 
